@@ -1,0 +1,17 @@
+package dev.keysource;
+
+/**
+ * The request cannot succeed as configured: a missing address, region or credential, an invalid setting, a reference that names a field the secret does not have. Not retried. CLI exit code 6.
+ */
+public class SourceMisconfiguredException extends KeySourceException {
+
+    private static final long serialVersionUID = 1L;
+
+    public SourceMisconfiguredException(String reference, String message) {
+        super(reference, message);
+    }
+
+    public SourceMisconfiguredException(String reference, String message, Throwable cause) {
+        super(reference, message, cause);
+    }
+}

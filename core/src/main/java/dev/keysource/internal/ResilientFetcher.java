@@ -1,0 +1,210 @@
+package dev.keysource.internal;
+
+import dev.keysource.KeySourceException;
+import dev.keysource.Secret;
+import dev.keysource.SourceInterruptedException;
+import dev.keysource.SourceTimeoutException;
+import dev.keysource.SourceUnavailableException;
+import dev.keysource.Ticker;
+import dev.keysource.spi.KeySource;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One resilient fetch: each attempt runs {@link KeySource#fetch()} on the executor under a
+ * resilience4j {@link TimeLimiter}; transient failures ({@link SourceUnavailableException}, including
+ * timeouts) are retried by a resilience4j {@link Retry} with exponential backoff and jitter, delays on
+ * the scheduler. A fetch still running after the slow threshold logs one warning.
+ */
+public final class ResilientFetcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.keysource");
+
+    private final KeySource source;
+    private final String reference;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    private final Ticker ticker;
+    private final Duration timeout;
+    private final Duration slowThreshold;
+    private final RetryConfig retryConfig;
+    private final TimeLimiter timeLimiter;
+    private final LongAdder attemptsMade = new LongAdder();
+
+    public ResilientFetcher(KeySource source, CoreConfig config, Executor executor, ScheduledExecutorService scheduler,
+                            Ticker ticker) {
+        this.source = source;
+        this.reference = source.ref().toString();
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.ticker = ticker;
+        this.timeout = config.timeout;
+        this.slowThreshold = config.slowThreshold;
+        this.retryConfig = RetryConfig.custom()
+                .maxAttempts(config.attempts)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(config.backoff, 2.0, 0.5))
+                .retryOnException(t -> unwrap(t) instanceof SourceUnavailableException)
+                .failAfterMaxAttempts(false)
+                .build();
+        this.timeLimiter = TimeLimiter.of(reference, TimeLimiterConfig.custom()
+                .timeoutDuration(config.timeout)
+                .cancelRunningFuture(true)
+                .build());
+    }
+
+    /** Backend calls made so far, counting each attempt. */
+    public long attempts() {
+        return attemptsMade.sum();
+    }
+
+    /**
+     * Starts a fetch. The future completes with the secret, or exceptionally with a classified
+     * {@link KeySourceException} (the last failure, with the number of attempts).
+     *
+     * @param onSlow called once, with the elapsed time, if the fetch outlives the slow threshold
+     */
+    public CompletableFuture<Secret> fetchAsync(Consumer<Duration> onSlow) {
+        long start = ticker.read();
+        AtomicInteger attempt = new AtomicInteger();
+        Retry retry = Retry.of(reference, retryConfig);
+        CompletableFuture<Secret> result = retry.executeCompletionStage(scheduler, () -> {
+            attempt.incrementAndGet();
+            attemptsMade.increment();
+            return timeLimiter.executeCompletionStage(scheduler, this::attempt)
+                    .handle((secret, failure) -> {
+                        if (failure != null) {
+                            throw new CompletionException(classify(failure));
+                        }
+                        return secret;
+                    });
+        }).toCompletableFuture().handle((secret, failure) -> {
+            if (failure != null) {
+                KeySourceException e = classify(failure);
+                throw new CompletionException(attempt.get() > 1 ? e.withAttempts(attempt.get()) : e);
+            }
+            return secret;
+        });
+        ScheduledFuture<?> slow = scheduler.schedule(() -> {
+            if (!result.isDone()) {
+                Duration elapsed = Duration.ofNanos(ticker.read() - start);
+                LOG.warn("keysource: fetching {} has taken {} ms and is still running (attempt {}; slow-fetch "
+                        + "threshold {} ms)", reference, elapsed.toMillis(), attempt.get(), slowThreshold.toMillis());
+                onSlow.accept(elapsed);
+            }
+        }, slowThreshold.toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((s, t) -> slow.cancel(false));
+        return result;
+    }
+
+    /**
+     * Fetches and waits. Restores the interrupt flag and throws {@link SourceInterruptedException}
+     * when the caller is interrupted.
+     */
+    public Secret fetch(Consumer<Duration> onSlow) {
+        CompletableFuture<Secret> f = fetchAsync(onSlow);
+        return await(f, reference);
+    }
+
+    /** Waits for a fetch future, translating failures and interrupts. */
+    public static Secret await(CompletableFuture<Secret> f, String reference) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceInterruptedException(reference,
+                    reference + ": interrupted while waiting for the secret; the fetch was abandoned", e);
+        } catch (ExecutionException e) {
+            throw classifyStatic(e.getCause(), reference);
+        }
+    }
+
+    private CompletableFuture<Secret> attempt() {
+        CompletableFuture<Secret> cf = new CompletableFuture<>();
+        FutureTask<Secret> task = new FutureTask<>(source::fetch) {
+            @Override
+            protected void done() {
+                if (isCancelled()) {
+                    return;
+                }
+                try {
+                    cf.complete(get());
+                } catch (ExecutionException e) {
+                    cf.completeExceptionally(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cf.completeExceptionally(e);
+                }
+            }
+        };
+        // a time-out (or cancel) completes cf from outside: interrupt the attempt so it stops
+        cf.whenComplete((s, t) -> {
+            if (t != null) {
+                task.cancel(true);
+            }
+        });
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            cf.completeExceptionally(new SourceUnavailableException(reference,
+                    reference + ": cannot run the fetch: the executor rejected it (is the client closed?)", e));
+        }
+        return cf;
+    }
+
+    private KeySourceException classify(Throwable t) {
+        return classifyStatic(t, reference, timeout);
+    }
+
+    private static KeySourceException classifyStatic(Throwable t, String reference) {
+        return classifyStatic(t, reference, null);
+    }
+
+    private static KeySourceException classifyStatic(Throwable t, String reference, Duration timeout) {
+        Throwable c = unwrap(t);
+        if (c instanceof KeySourceException) {
+            return (KeySourceException) c;
+        }
+        if (c instanceof TimeoutException) {
+            return new SourceTimeoutException(reference, reference + ": the backend did not answer within the time limit"
+                    + (timeout != null ? " of " + timeout.toMillis() + " ms" : "")
+                    + "; check the backend's health and network, or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", null);
+        }
+        if (c instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new SourceInterruptedException(reference, reference + ": interrupted while fetching", c);
+        }
+        if (c instanceof java.util.concurrent.CancellationException) {
+            return new SourceInterruptedException(reference, reference + ": the fetch was cancelled", null);
+        }
+        // a backend broke its contract (threw something unclassified): report it as a bug, without its message
+        return new dev.keysource.SourceMisconfiguredException(reference, reference + ": the backend failed with an "
+                + "unexpected " + c.getClass().getName() + "; this is a bug in the backend, please report it", null);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}
