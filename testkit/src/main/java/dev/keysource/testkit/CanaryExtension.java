@@ -1,0 +1,87 @@
+package dev.keysource.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Fails a test whose stdout, stderr (where SLF4J's simple binding logs) or thrown exception contains
+ * {@link Canary#SECRET}. Registered for automatic detection
+ * ({@code junit.jupiter.extensions.autodetection.enabled=true}, set for every module by the parent POM),
+ * so every test in the suite is covered, not only those that remember it.
+ */
+public final class CanaryExtension implements BeforeEachCallback, AfterEachCallback {
+
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(CanaryExtension.class);
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        context.getStore(NS).put("state", new Object[] {captured, out, err});
+        System.setOut(new PrintStream(new Tee(out, captured), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new Tee(err, captured), true, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Object[] state = (Object[]) context.getStore(NS).remove("state");
+        if (state == null) {
+            return;
+        }
+        System.out.flush();
+        System.err.flush();
+        System.setOut((PrintStream) state[1]);
+        System.setErr((PrintStream) state[2]);
+        String text;
+        synchronized (state[0]) {
+            text = ((ByteArrayOutputStream) state[0]).toString(StandardCharsets.UTF_8);
+        }
+        Canary.assertAbsent("the test's stdout/stderr/logs", text);
+        context.getExecutionException().ifPresent(Canary::assertAbsent);
+    }
+
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final ByteArrayOutputStream b;
+
+        Tee(OutputStream a, ByteArrayOutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) {
+            synchronized (b) {
+                b.write(x);
+            }
+            try {
+                a.write(x);
+            } catch (java.io.IOException e) {
+                // the original stream failed; capture continues
+            }
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) {
+            synchronized (b) {
+                b.write(buf, off, len);
+            }
+            try {
+                a.write(buf, off, len);
+            } catch (java.io.IOException e) {
+                // the original stream failed; capture continues
+            }
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            a.flush();
+        }
+    }
+}
