@@ -70,8 +70,7 @@ public final class KeyRef {
                 if (field != null) {
                     throw invalid(text, "it has two '#field' parts; a reference names one field");
                 }
-                int end = rest.indexOf('?', start);
-                end = end < 0 ? n : end;
+                int end = indexOfAny(rest, start, '?', '#');
                 field = decode(text, rest.substring(start, end), scheme.length() + 1 + start);
                 if (field.isEmpty()) {
                     throw invalid(text, "the field after '#' is empty");
