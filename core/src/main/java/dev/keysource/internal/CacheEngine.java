@@ -90,6 +90,8 @@ public final class CacheEngine implements AutoCloseable {
         final long hardExpiryAt;
         final Instant hardExpiry;
         long refreshAtDelay;
+        /** Set before the entry leaves the cache (rejected, expired, invalidated): readers then load anew. */
+        volatile boolean dead;
         volatile ScheduledFuture<?> refreshTask;
         volatile ScheduledFuture<?> expiryTask;
 
@@ -153,7 +155,7 @@ public final class CacheEngine implements AutoCloseable {
     /** The current secret: lock-free and clock-free when cached, a (single-flight) load otherwise. */
     public Secret secret() {
         Entry e = (Entry) CURRENT.getAcquire(this);
-        if (e != null) {
+        if (e != null && !e.dead) {
             if (recordHits) {
                 hits.increment();
             }
@@ -163,10 +165,16 @@ public final class CacheEngine implements AutoCloseable {
     }
 
     private Secret load() {
-        ensureOpen();
-        Entry e = cache.get(KEY, k -> loadEntry());
-        publish(e);
-        return e.secret;
+        while (true) {
+            ensureOpen();
+            Entry e = cache.get(KEY, k -> loadEntry());
+            if (e.dead) { // being removed by a concurrent reject/expiry/invalidate: help, then load anew
+                cache.asMap().remove(KEY, e);
+                continue;
+            }
+            publish(e);
+            return e.secret;
+        }
     }
 
     private Entry loadEntry() {
@@ -191,7 +199,7 @@ public final class CacheEngine implements AutoCloseable {
     /** Serve {@code e} from the hot path unless it has been replaced or removed meanwhile. */
     private void publish(Entry e) {
         CURRENT.setRelease(this, e);
-        if (cache.asMap().get(KEY) != e || closed) {
+        if (e.dead || cache.asMap().get(KEY) != e || closed) {
             CURRENT.compareAndSet(this, e, null);
         }
     }
@@ -251,6 +259,9 @@ public final class CacheEngine implements AutoCloseable {
     private void expire(Entry e) {
         if (closed) {
             return;
+        }
+        if (cache.asMap().get(KEY) == e) {
+            e.dead = true;
         }
         boolean removed = cache.asMap().remove(KEY, e);
         if (CURRENT.compareAndSet(this, e, null) || removed) {
@@ -367,12 +378,16 @@ public final class CacheEngine implements AutoCloseable {
     public boolean reject(String value) {
         ensureOpen();
         Entry e = cache.asMap().get(KEY);
-        if (e == null || !e.secret.matches(value)) {
+        if (e == null || e.dead || !e.secret.matches(value)) {
             return false;
         }
-        if (!cache.asMap().remove(KEY, e)) {
-            return false;
+        synchronized (e) { // one rejection per entry wins
+            if (e.dead) {
+                return false;
+            }
+            e.dead = true;
         }
+        cache.asMap().remove(KEY, e);
         CURRENT.compareAndSet(this, e, null);
         e.cancelTasks();
         rejections.increment();
@@ -384,10 +399,15 @@ public final class CacheEngine implements AutoCloseable {
 
     /** Drops the value unconditionally. */
     public void invalidate() {
-        Entry e = cache.asMap().remove(KEY);
-        CURRENT.setRelease(this, null);
+        Entry e = cache.asMap().get(KEY);
         if (e != null) {
+            e.dead = true;
+            cache.asMap().remove(KEY, e);
             e.cancelTasks();
+        }
+        Entry c = (Entry) CURRENT.getAndSet(this, null);
+        if (c != null) {
+            c.dead = true;
         }
     }
 

@@ -46,42 +46,55 @@ public final class CanaryExtension implements BeforeEachCallback, AfterEachCallb
         context.getExecutionException().ifPresent(Canary::assertAbsent);
     }
 
+    /**
+     * Copies everything into the capture buffer and forwards it, line by line, to the original stream
+     * with the canary redacted, so a leak fails the test without printing the secret in the build log.
+     */
     private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final ByteArrayOutputStream b;
+        private final OutputStream original;
+        private final ByteArrayOutputStream capture;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-        Tee(OutputStream a, ByteArrayOutputStream b) {
-            this.a = a;
-            this.b = b;
+        Tee(OutputStream original, ByteArrayOutputStream capture) {
+            this.original = original;
+            this.capture = capture;
         }
 
         @Override
-        public void write(int x) {
-            synchronized (b) {
-                b.write(x);
+        public synchronized void write(int x) {
+            synchronized (capture) {
+                capture.write(x);
             }
+            line.write(x);
+            if (x == '\n') {
+                forward();
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] buf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                write(buf[i]);
+            }
+        }
+
+        @Override
+        public synchronized void flush() throws java.io.IOException {
+            forward();
+            original.flush();
+        }
+
+        private void forward() {
+            if (line.size() == 0) {
+                return;
+            }
+            String text = line.toString(StandardCharsets.UTF_8).replace(Canary.SECRET, "<CANARY>");
+            line.reset();
             try {
-                a.write(x);
+                original.write(text.getBytes(StandardCharsets.UTF_8));
             } catch (java.io.IOException e) {
-                // the original stream failed; capture continues
+                // the original stream failed; the capture goes on
             }
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) {
-            synchronized (b) {
-                b.write(buf, off, len);
-            }
-            try {
-                a.write(buf, off, len);
-            } catch (java.io.IOException e) {
-                // the original stream failed; capture continues
-            }
-        }
-
-        @Override
-        public void flush() throws java.io.IOException {
-            a.flush();
         }
     }
 }
