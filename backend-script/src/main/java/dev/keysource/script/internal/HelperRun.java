@@ -1,0 +1,151 @@
+package dev.keysource.script.internal;
+
+import dev.keysource.SourceInterruptedException;
+import dev.keysource.SourceMisconfiguredException;
+import dev.keysource.SourceUnavailableException;
+import dev.keysource.script.ScriptSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a helper: starts it with its stdin closed, drains stdout (bounded; too much stops it) and
+ * stderr (kept in part, always drained) on executor threads, enforces the time limit by killing the
+ * whole process tree, and stops waiting on pipes that a left-behind process holds.
+ */
+final class HelperRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.keysource.script");
+
+    /** How much stderr is kept for the message (the message quotes at most 500 characters of it). */
+    static final int STDERR_KEEP = 16 * 1024;
+
+    /** What happened. */
+    static final class Result {
+        int exitCode = -1;
+        boolean timedOut;
+        boolean overflow;
+        int killed;
+        List<Long> leftovers = List.of();
+        boolean abandoned;
+        byte[] stdout = new byte[0];
+        byte[] stderr = new byte[0];
+        long stdoutTotal;
+        long elapsedMillis;
+    }
+
+    private HelperRun() {
+    }
+
+    static Result run(String reference, List<String> command, Map<String, String> environment, Optional<Path> dir,
+                      int maxOutput, Duration limit, Duration grace, Executor executor) {
+        String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.putAll(environment);
+        env.put(ProcessTree.MARKER, runId);
+        dir.ifPresent(d -> pb.directory(d.toFile()));
+        long start = System.nanoTime();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw startFailure(reference, command, dir, e);
+        }
+        try {
+            p.getOutputStream().close(); // stdin: closed at once, so a helper that reads it sees EOF
+        } catch (IOException e) {
+            // already gone
+        }
+        Result r = new Result();
+        Drain out = new Drain(p.getInputStream(), maxOutput, true, () -> ProcessTree.killTree(p));
+        Drain err = new Drain(p.getErrorStream(), STDERR_KEEP, false, () -> { });
+        try {
+            executor.execute(out);
+            executor.execute(err);
+        } catch (RejectedExecutionException e) {
+            ProcessTree.killTree(p);
+            throw new SourceUnavailableException(reference, reference + ": cannot read the helper's output: the "
+                    + "executor rejected the task (is the client closed?)", e);
+        }
+        LOG.debug("keysource: started helper for {} (pid {})", reference, p.pid());
+        try {
+            if (!p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+                r.timedOut = !out.overflowed();
+                r.killed = ProcessTree.killTree(p);
+                r.leftovers = ProcessTree.killPipeHolders(runId);
+                p.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            if (!awaitBoth(out, err, grace)) {
+                // the helper is gone but something it started still holds stdout or stderr open
+                if (r.leftovers.isEmpty()) {
+                    r.leftovers = ProcessTree.killPipeHolders(runId);
+                }
+                if (!awaitBoth(out, err, grace)) {
+                    r.abandoned = true;
+                }
+            }
+        } catch (InterruptedException e) {
+            ProcessTree.killTree(p);
+            ProcessTree.killPipeHolders(runId);
+            Thread.currentThread().interrupt();
+            throw new SourceInterruptedException(reference, reference + ": interrupted while the helper was running; "
+                    + "the helper and its child processes were killed", e);
+        }
+        r.overflow = out.overflowed();
+        r.exitCode = p.isAlive() ? -1 : p.exitValue();
+        r.stdout = out.bytes();
+        r.stdoutTotal = out.total();
+        r.stderr = err.bytes();
+        r.elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (!r.leftovers.isEmpty()) {
+            LOG.warn("keysource: the helper for {} left {} background process(es) (pid {}) holding its output open; "
+                    + "killed them. Redirect the output of background commands in the helper (cmd >/dev/null 2>&1 &)",
+                    reference, r.leftovers.size(), r.leftovers);
+        }
+        if (r.abandoned) {
+            LOG.warn("keysource: stopped waiting for the output of the helper for {}: a process it started still holds "
+                    + "stdout or stderr open {} ms after it exited", reference, grace.multipliedBy(2).toMillis());
+        }
+        return r;
+    }
+
+    private static boolean awaitBoth(Drain out, Drain err, Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        if (!out.await(Math.max(0, deadline - System.nanoTime()))) {
+            return false;
+        }
+        return err.await(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private static RuntimeException startFailure(String reference, List<String> command, Optional<Path> dir,
+                                                 IOException e) {
+        if (dir.isPresent() && !dir.get().toFile().isDirectory()) {
+            return new SourceMisconfiguredException(reference, reference + ": cannot start the helper: the working "
+                    + "directory " + dir.get() + " (setting '" + ScriptSettings.WORKING_DIR + "') is not a directory");
+        }
+        String program = command.get(0);
+        return new SourceMisconfiguredException(reference, reference + ": cannot start the helper program '" + program
+                + "': " + reason(e) + "; check that it exists and is executable"
+                + (program.indexOf('/') < 0 ? " and on the PATH" : ""), e);
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        int i = m.indexOf("error=");
+        return i >= 0 ? m.substring(i) : m;
+    }
+}

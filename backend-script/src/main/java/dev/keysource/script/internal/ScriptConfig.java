@@ -1,0 +1,163 @@
+package dev.keysource.script.internal;
+
+import dev.keysource.KeyRef;
+import dev.keysource.SourceMisconfiguredException;
+import dev.keysource.script.ScriptSettings;
+import dev.keysource.spi.ProviderContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The resolved settings of one script reference; immutable. */
+public final class ScriptConfig {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*(k|kb|kib|m|mb|mib)?");
+    private static final int MIN_OUTPUT = 1024;
+    private static final int MAX_OUTPUT = 64 * 1024 * 1024;
+    private static final Duration MAX_MARGIN = Duration.ofMillis(500);
+
+    /** The command as executed: {@code /bin/sh -c <line>} or the argv words. */
+    public final List<String> command;
+    /** The helper file the command starts with, if it names one by path (checked before each run). */
+    public final Optional<String> helperFile;
+    /** The working directory, or empty for the JVM's. */
+    public final Optional<Path> workingDir;
+    public final int maxOutput;
+    public final Duration runLimit;
+    public final Optional<String> jsonField;
+    /** What the messages call the command: the location as the user wrote it. */
+    public final String display;
+
+    private ScriptConfig(List<String> command, Optional<String> helperFile, Optional<Path> workingDir, int maxOutput,
+                         Duration runLimit, Optional<String> jsonField, String display) {
+        this.command = command;
+        this.helperFile = helperFile;
+        this.workingDir = workingDir;
+        this.maxOutput = maxOutput;
+        this.runLimit = runLimit;
+        this.jsonField = jsonField;
+        this.display = display;
+    }
+
+    /**
+     * Reads the settings of a reference.
+     *
+     * @throws SourceMisconfiguredException naming the setting, where it came from and the accepted form
+     */
+    public static ScriptConfig resolve(KeyRef ref, ProviderContext ctx) {
+        String reference = ref.toString();
+        String line = ref.location();
+        String home = ctx.userHome();
+        boolean argv = bool(reference, ctx, ScriptSettings.ARGV);
+        List<String> command;
+        Optional<String> helper;
+        if (argv) {
+            List<String> words;
+            try {
+                words = CommandLine.split(line, home);
+            } catch (IllegalArgumentException e) {
+                throw new SourceMisconfiguredException(reference, reference + ": cannot split the command line into "
+                        + "words (argv=true): " + e.getMessage() + "; close the quote, or run it through the shell "
+                        + "(argv=false)");
+            }
+            if (words.isEmpty()) {
+                throw new SourceMisconfiguredException(reference, reference + ": the command line is empty");
+            }
+            command = List.copyOf(words);
+            helper = words.get(0).indexOf('/') >= 0 ? Optional.of(words.get(0)) : Optional.empty();
+        } else {
+            command = List.of("/bin/sh", "-c", CommandLine.expandLeadingTilde(line, home));
+            helper = CommandLine.firstWord(line, home).filter(w -> w.indexOf('/') >= 0);
+        }
+        Optional<Path> dir = ctx.setting(ScriptSettings.WORKING_DIR).map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> Path.of(s.equals("~") ? home : s.startsWith("~/") ? home + s.substring(1) : s));
+        int maxOutput = ctx.setting(ScriptSettings.MAX_OUTPUT)
+                .map(s -> size(reference, ctx, ScriptSettings.MAX_OUTPUT, s))
+                .orElse(ScriptSettings.DEFAULT_MAX_OUTPUT);
+        Duration attempt = ctx.attemptTimeout();
+        Duration limit = ctx.setting(ScriptSettings.TIMEOUT)
+                .map(s -> duration(reference, ctx, ScriptSettings.TIMEOUT, s))
+                .orElse(attempt);
+        Duration margin = attempt.dividedBy(10).compareTo(MAX_MARGIN) < 0 ? attempt.dividedBy(10) : MAX_MARGIN;
+        if (limit.compareTo(attempt.minus(margin)) > 0) {
+            limit = attempt.minus(margin);
+        }
+        if (limit.isZero() || limit.isNegative()) {
+            limit = attempt;
+        }
+        Optional<String> field = ctx.setting(ScriptSettings.JSON_FIELD).map(String::trim).filter(s -> !s.isEmpty());
+        if (field.isPresent() && (field.get().startsWith(".") || field.get().endsWith(".") || field.get().contains(".."))) {
+            throw new SourceMisconfiguredException(reference, reference + ": setting '" + ScriptSettings.JSON_FIELD
+                    + "' from " + ctx.settingOrigin(ScriptSettings.JSON_FIELD).orElse("?") + " must be a dotted path "
+                    + "of field names such as Credentials.SessionToken; got '" + field.get() + "'");
+        }
+        return new ScriptConfig(command, helper, dir, maxOutput, limit, field, line);
+    }
+
+    private static boolean bool(String reference, ProviderContext ctx, String name) {
+        Optional<String> v = ctx.setting(name);
+        if (v.isEmpty()) {
+            return false;
+        }
+        switch (v.get().trim().toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "1": case "on":
+                return true;
+            case "false": case "no": case "0": case "off": case "":
+                return false;
+            default:
+                throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+                        + ctx.settingOrigin(name).orElse("?") + " must be true or false; got '" + v.get() + "'");
+        }
+    }
+
+    private static int size(String reference, ProviderContext ctx, String name, String text) {
+        Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        long v = -1;
+        if (m.matches()) {
+            v = Long.parseLong(m.group(1));
+            if (m.group(2) != null) {
+                v *= m.group(2).startsWith("k") ? 1024L : 1024L * 1024L;
+            }
+        }
+        if (v < MIN_OUTPUT || v > MAX_OUTPUT) {
+            throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+                    + ctx.settingOrigin(name).orElse("?") + " must be a size from 1k to 64m, in bytes (65536) or "
+                    + "with a unit (64k, 1m); got '" + text + "'");
+        }
+        return (int) v;
+    }
+
+    private static Duration duration(String reference, ProviderContext ctx, String name, String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        Duration d = null;
+        Matcher m = DURATION.matcher(s);
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "ms" : m.group(2);
+                switch (unit) {
+                    case "ms": d = Duration.ofMillis(n); break;
+                    case "s": d = Duration.ofSeconds(n); break;
+                    case "m": d = Duration.ofMinutes(n); break;
+                    default: d = Duration.ofHours(n); break;
+                }
+            } else if (s.startsWith("p")) {
+                d = Duration.parse(s.toUpperCase(Locale.ROOT));
+            }
+        } catch (DateTimeParseException | ArithmeticException e) {
+            d = null;
+        }
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+                    + ctx.settingOrigin(name).orElse("?") + " must be a positive duration: milliseconds (5000), a "
+                    + "number with a unit (500ms, 30s, 5m) or ISO-8601 (PT30S); got '" + text + "'");
+        }
+        return d;
+    }
+}
