@@ -1,0 +1,230 @@
+package dev.keysource.aws.internal;
+
+import dev.keysource.KeySourceException;
+import dev.keysource.SecretNotFoundException;
+import dev.keysource.SourceAccessDeniedException;
+import dev.keysource.SourceInterruptedException;
+import dev.keysource.SourceMisconfiguredException;
+import dev.keysource.SourceTimeoutException;
+import dev.keysource.SourceUnavailableException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Classifies what the SDK throws, once, by AWS error code (not HTTP status: throttling is a 400):
+ * <ul>
+ *   <li>transient ({@link SourceUnavailableException}): throttling codes, {@code InternalServiceError},
+ *       other 5xx, connection failures, unreadable responses; timeouts as {@link SourceTimeoutException};</li>
+ *   <li>rejected ({@link SourceAccessDeniedException}): {@code AccessDeniedException},
+ *       {@code UnrecognizedClientException}, {@code InvalidSignatureException}, expired tokens, clock skew;</li>
+ *   <li>not found ({@link SecretNotFoundException}): {@code ResourceNotFoundException};</li>
+ *   <li>misconfigured ({@link SourceMisconfiguredException}): {@code DecryptionFailure},
+ *       {@code InvalidRequestException}, {@code InvalidParameterException}, other 4xx, missing credentials.</li>
+ * </ul>
+ * Messages carry the reference, secret id, stage or version, region, endpoint, error code and request
+ * id, and the AWS message (which names principals and resources, never values). They never carry the
+ * secret, a credential, or the text of a response body the SDK could not parse.
+ */
+final class AwsErrors {
+
+    static final Set<String> TRANSIENT = Set.of(
+            "ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException",
+            "RequestThrottledException", "RequestThrottled", "RequestLimitExceeded", "SlowDown",
+            "ProvisionedThroughputExceededException", "BandwidthLimitExceeded", "EC2ThrottledException",
+            "PriorRequestNotComplete", "TransactionInProgressException",
+            "InternalServiceError", "InternalServiceErrorException", "InternalFailure", "InternalError",
+            "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException", "RequestTimeout",
+            "RequestTimeoutException");
+
+    static final Set<String> REJECTED = Set.of(
+            "AccessDeniedException", "AccessDenied", "UnrecognizedClientException", "InvalidClientTokenId",
+            "InvalidAccessKeyId", "InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature",
+            "IncompleteSignatureException", "MissingAuthenticationToken", "MissingAuthenticationTokenException",
+            "ExpiredTokenException", "ExpiredToken", "TokenRefreshRequired", "InvalidToken", "AuthFailure",
+            "NotAuthorized", "RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture");
+
+    static final Set<String> NOT_FOUND = Set.of("ResourceNotFoundException");
+
+    /** What to do next, by error code. */
+    private static final Map<String, String> ADVICE = Map.ofEntries(
+            Map.entry("AccessDeniedException", "the caller's IAM identity needs secretsmanager:GetSecretValue on this "
+                    + "secret (and kms:Decrypt on its KMS key if that is a customer managed key); credentials used: %s"),
+            Map.entry("UnrecognizedClientException", "AWS does not know the access key: check the credentials (%s) "
+                    + "and that they belong to this region's partition"),
+            Map.entry("InvalidClientTokenId", "AWS does not know the access key: check the credentials (%s)"),
+            Map.entry("InvalidSignatureException", "the request signature does not match: check that the secret "
+                    + "access key belongs to the access key id (%s), and the machine's clock"),
+            Map.entry("SignatureDoesNotMatch", "the request signature does not match: check that the secret access "
+                    + "key belongs to the access key id (%s)"),
+            Map.entry("ExpiredTokenException", "the session token has expired: get fresh credentials (for example "
+                    + "'aws sso login', or new STS credentials) (%s)"),
+            Map.entry("ExpiredToken", "the session token has expired: get fresh credentials (%s)"),
+            Map.entry("RequestExpired", "the request's timestamp is too old or too new: check the machine's clock (NTP)"),
+            Map.entry("RequestTimeTooSkewed", "the machine's clock is off: check it (NTP)"),
+            Map.entry("ResourceNotFoundException", "check the secret name or ARN, the region and the stage or version "
+                    + "id ('aws secretsmanager list-secret-version-ids --secret-id NAME' lists versions and stages)"),
+            Map.entry("DecryptionFailure", "Secrets Manager cannot decrypt the secret with its KMS key: check that the "
+                    + "key exists and is enabled, and that the caller may use it (kms:Decrypt)"),
+            Map.entry("InvalidRequestException", "the secret cannot be read in its present state (for example it is "
+                    + "scheduled for deletion: 'aws secretsmanager restore-secret --secret-id NAME' restores it)"),
+            Map.entry("InvalidParameterException", "a request parameter is not valid: check the secret id and the "
+                    + "'stage' and 'version' options"),
+            Map.entry("ThrottlingException", "Secrets Manager is throttling requests; keysource retries with backoff. If "
+                    + "it persists, lower the request rate (a longer 'ttl') or ask for a higher quota"),
+            Map.entry("InternalServiceError", "an error inside Secrets Manager; keysource retries with backoff"));
+
+    private static final int MAX_AWS_MESSAGE = 300;
+    private static final int MAX_CREDENTIALS_MESSAGE = 400;
+
+    private final String reference;
+    private final Target target;
+    private final Where where;
+
+    AwsErrors(String reference, Target target, Where where) {
+        this.reference = reference;
+        this.target = target;
+        this.where = where;
+    }
+
+    /** "secret 'x' (stage AWSCURRENT) in region r at endpoint". */
+    String target() {
+        return target.describe() + " " + where.describe();
+    }
+
+    /** An error answer from Secrets Manager. */
+    KeySourceException service(AwsServiceException e) {
+        AwsErrorDetails details = e.awsErrorDetails();
+        String code = details != null ? details.errorCode() : null;
+        int status = e.statusCode();
+        String requestId = e.requestId();
+        String awsMessage = details != null ? clip(details.errorMessage(), MAX_AWS_MESSAGE) : null;
+
+        StringBuilder what = new StringBuilder(reference).append(": AWS Secrets Manager answered ")
+                .append(code != null && !code.isEmpty() ? code : "an error without an error code")
+                .append(" (HTTP ").append(status).append(", request id ").append(requestId != null ? requestId : "none")
+                .append(") reading the ").append(target());
+        if (awsMessage != null && !awsMessage.isEmpty()) {
+            what.append(": ").append(awsMessage);
+        }
+        String advice = code != null ? ADVICE.get(code) : null;
+        if (code != null && TRANSIENT.contains(code) || (code == null || !known(code)) && (status >= 500 || status == 429
+                || status == 408) || e.isThrottlingException()) {
+            return new SourceUnavailableException(reference, what + ". " + (advice != null ? advice
+                    : "A transient failure; keysource retries with backoff"), e);
+        }
+        if (code != null && REJECTED.contains(code) || (code == null || !known(code)) && (status == 401 || status == 403)) {
+            return new SourceAccessDeniedException(reference, what + ". " + String.format(advice != null ? advice
+                    : "Check the credentials (%s) and their IAM permissions", where.credentials()), e);
+        }
+        if (code != null && NOT_FOUND.contains(code)) {
+            return new SecretNotFoundException(reference, what + ". " + advice, e);
+        }
+        return new SourceMisconfiguredException(reference, what + ". " + (advice != null ? advice
+                : "Check the reference and its options" + (code == null || code.isEmpty()
+                ? ", and that the endpoint is Secrets Manager" : "")), e);
+    }
+
+    /** A failure on the client side: connection, timeout, interrupt, credentials, an unreadable answer. */
+    KeySourceException client(SdkException e) {
+        List<Throwable> chain = chain(e);
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
+                || has(chain, SocketTimeoutException.class)) {
+            Thread.interrupted(); // the SDK interrupts the calling thread to end a timed-out call
+            return new SourceTimeoutException(reference, reference + ": AWS Secrets Manager did not answer in time "
+                    + "reading the " + target() + "; check network access to the endpoint (proxy, VPC endpoint, "
+                    + "security groups), or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", e);
+        }
+        if (e instanceof AbortedException || has(chain, InterruptedException.class)
+                || has(chain, java.io.InterruptedIOException.class) || Thread.currentThread().isInterrupted()) {
+            Thread.currentThread().interrupt();
+            return new SourceInterruptedException(reference, reference + ": interrupted while reading the " + target(),
+                    null);
+        }
+        for (Throwable t : chain) {
+            if (t instanceof CredentialsLookup.Failure) {
+                return new SourceMisconfiguredException(reference, reference + ": no usable AWS credentials to read the "
+                        + target() + " with " + where.credentials() + ": " + clip(t.getMessage(), MAX_CREDENTIALS_MESSAGE)
+                        + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile (?profile=NAME or "
+                        + "AWS_PROFILE), or run where an IAM role is available", null);
+            }
+        }
+        Throwable root = chain.get(chain.size() - 1);
+        String classes = classNames(chain);
+        if (has(chain, IOException.class)) {
+            if (isNetwork(root)) {
+                // java.net messages ("Connection refused", "Connection reset") hold no secret
+                return new SourceUnavailableException(reference, reference + ": cannot reach AWS Secrets Manager to read "
+                        + "the " + target() + ": " + root.getClass().getSimpleName() + ": " + clip(root.getMessage(), 200)
+                        + "; check the endpoint, network and proxy", e);
+            }
+            // a parser's message may quote the body, which may hold the secret: give class names only
+            return new SourceUnavailableException(reference, reference + ": the answer of AWS Secrets Manager for the "
+                    + target() + " could not be read (" + classes + "); if this persists, check that the endpoint is "
+                    + "Secrets Manager", null);
+        }
+        return new SourceMisconfiguredException(reference, reference + ": the AWS SDK failed before or after calling "
+                + "Secrets Manager for the " + target() + " (" + classes + "); check the region, endpoint and "
+                + "credentials settings", null);
+    }
+
+    /** Something that is not an SDK exception. Its message is not trusted. */
+    KeySourceException unexpected(RuntimeException e) {
+        return new SourceMisconfiguredException(reference, reference + ": reading the " + target() + " failed with an "
+                + "unexpected " + e.getClass().getName() + " from the AWS SDK; please report it", null);
+    }
+
+    private static boolean known(String code) {
+        return TRANSIENT.contains(code) || REJECTED.contains(code) || NOT_FOUND.contains(code) || ADVICE.containsKey(code);
+    }
+
+    private static boolean isNetwork(Throwable t) {
+        String p = t.getClass().getPackageName();
+        return p.equals("java.net") || p.equals("javax.net.ssl");
+    }
+
+    private static List<Throwable> chain(Throwable e) {
+        List<Throwable> l = new ArrayList<>();
+        for (Throwable t = e; t != null && l.size() < 20 && !l.contains(t); t = t.getCause()) {
+            l.add(t);
+        }
+        return l;
+    }
+
+    private static boolean has(List<Throwable> chain, Class<?> type) {
+        for (Throwable t : chain) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String classNames(List<Throwable> chain) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t : chain) {
+            if (b.length() > 0) {
+                b.append(" caused by ");
+            }
+            b.append(t.getClass().getSimpleName());
+        }
+        return b.toString();
+    }
+
+    private static String clip(String s, int max) {
+        if (s == null) {
+            return null;
+        }
+        String oneLine = s.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
+    }
+}

@@ -1,0 +1,272 @@
+package dev.keysource.aws.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small strict JSON reader for {@code SecretString} values. Its failures never quote the input
+ * (which is a secret): they say only what was expected and at which offset.
+ *
+ * <p>Values: {@code Map<String,Object>} (insertion-ordered), {@code List<Object>}, {@code String},
+ * {@link Num} (the number's text as written), {@code Boolean}, and {@link #NULL}.
+ */
+final class Json {
+
+    /** JSON {@code null}. */
+    static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
+    /** A JSON number, kept as written. */
+    static final class Num {
+        final String text;
+
+        Num(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** The input is not JSON. The message holds an offset, never input. */
+    static final class Malformed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Malformed(String what, int offset) {
+            super(what + " at offset " + offset, null, false, false);
+        }
+    }
+
+    private static final int MAX_DEPTH = 64;
+
+    private final String s;
+    private int i;
+
+    private Json(String s) {
+        this.s = s;
+    }
+
+    static Object parse(String text) {
+        Json p = new Json(text);
+        p.ws();
+        Object v = p.value(0);
+        p.ws();
+        if (p.i != text.length()) {
+            throw new Malformed("unexpected text after the JSON value", p.i);
+        }
+        return v;
+    }
+
+    private Object value(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new Malformed("nesting too deep", i);
+        }
+        if (i >= s.length()) {
+            throw new Malformed("unexpected end of input", i);
+        }
+        char c = s.charAt(i);
+        switch (c) {
+            case '{':
+                return object(depth);
+            case '[':
+                return array(depth);
+            case '"':
+                return string();
+            case 't':
+                literal("true");
+                return Boolean.TRUE;
+            case 'f':
+                literal("false");
+                return Boolean.FALSE;
+            case 'n':
+                literal("null");
+                return NULL;
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    return number();
+                }
+                throw new Malformed("unexpected character", i);
+        }
+    }
+
+    private Map<String, Object> object(int depth) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        i++;
+        ws();
+        if (peek() == '}') {
+            i++;
+            return m;
+        }
+        while (true) {
+            ws();
+            if (peek() != '"') {
+                throw new Malformed("expected a field name", i);
+            }
+            String k = string();
+            ws();
+            expect(':');
+            ws();
+            m.put(k, value(depth + 1));
+            ws();
+            char c = next();
+            if (c == '}') {
+                return m;
+            }
+            if (c != ',') {
+                throw new Malformed("expected ',' or '}'", i - 1);
+            }
+        }
+    }
+
+    private List<Object> array(int depth) {
+        List<Object> l = new ArrayList<>();
+        i++;
+        ws();
+        if (peek() == ']') {
+            i++;
+            return l;
+        }
+        while (true) {
+            ws();
+            l.add(value(depth + 1));
+            ws();
+            char c = next();
+            if (c == ']') {
+                return l;
+            }
+            if (c != ',') {
+                throw new Malformed("expected ',' or ']'", i - 1);
+            }
+        }
+    }
+
+    private String string() {
+        expect('"');
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            char c = next();
+            if (c == '"') {
+                return b.toString();
+            }
+            if (c < 0x20) {
+                throw new Malformed("control character in a string", i - 1);
+            }
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
+            char e = next();
+            switch (e) {
+                case '"': b.append('"'); break;
+                case '\\': b.append('\\'); break;
+                case '/': b.append('/'); break;
+                case 'b': b.append('\b'); break;
+                case 'f': b.append('\f'); break;
+                case 'n': b.append('\n'); break;
+                case 'r': b.append('\r'); break;
+                case 't': b.append('\t'); break;
+                case 'u':
+                    if (i + 4 > s.length()) {
+                        throw new Malformed("unexpected end of input", i);
+                    }
+                    int cp = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int d = Character.digit(s.charAt(i + k), 16);
+                        if (d < 0) {
+                            throw new Malformed("bad \\u escape", i);
+                        }
+                        cp = cp * 16 + d;
+                    }
+                    i += 4;
+                    b.append((char) cp);
+                    break;
+                default:
+                    throw new Malformed("bad escape", i - 1);
+            }
+        }
+    }
+
+    private Num number() {
+        int start = i;
+        if (peek() == '-') {
+            i++;
+        }
+        if (peek() == '0') {
+            i++;
+        } else if (isDigit(peek())) {
+            while (isDigit(peek())) {
+                i++;
+            }
+        } else {
+            throw new Malformed("bad number", i);
+        }
+        if (peek() == '.') {
+            i++;
+            if (!isDigit(peek())) {
+                throw new Malformed("bad number", i);
+            }
+            while (isDigit(peek())) {
+                i++;
+            }
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            i++;
+            if (peek() == '+' || peek() == '-') {
+                i++;
+            }
+            if (!isDigit(peek())) {
+                throw new Malformed("bad number", i);
+            }
+            while (isDigit(peek())) {
+                i++;
+            }
+        }
+        return new Num(s.substring(start, i));
+    }
+
+    private void literal(String word) {
+        if (!s.startsWith(word, i)) {
+            throw new Malformed("unexpected character", i);
+        }
+        i += word.length();
+    }
+
+    private void ws() {
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return;
+            }
+            i++;
+        }
+    }
+
+    private char peek() {
+        return i < s.length() ? s.charAt(i) : '\0';
+    }
+
+    private char next() {
+        if (i >= s.length()) {
+            throw new Malformed("unexpected end of input", i);
+        }
+        return s.charAt(i++);
+    }
+
+    private void expect(char c) {
+        if (next() != c) {
+            throw new Malformed("expected '" + c + "'", i - 1);
+        }
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+}

@@ -1,0 +1,149 @@
+package dev.keysource.aws.internal;
+
+import dev.keysource.KeyRef;
+import dev.keysource.KeySourceException;
+import dev.keysource.Secret;
+import dev.keysource.SourceMisconfiguredException;
+import dev.keysource.spi.KeySource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+
+/**
+ * One {@code GetSecretValue} call per {@link #fetch()}: the version id becomes the secret's version,
+ * {@code CreatedDate} its created time; a {@code #field} is read from a JSON {@code SecretString};
+ * {@code SecretBinary} gives a binary secret. Failures are classified by {@link AwsErrors}.
+ */
+public final class SecretsManagerKeySource implements KeySource {
+
+    private static final int MAX_FIELDS_LISTED = 20;
+
+    private final KeyRef ref;
+    private final String reference;
+    private final Target target;
+    private final SecretsManagerClient client;
+    private final AwsErrors errors;
+    private final Runnable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param onClose run once on {@link #close()}: releases a shared client, or nothing for a client
+     *                the caller owns
+     */
+    public SecretsManagerKeySource(KeyRef ref, Target target, SecretsManagerClient client, Where where,
+                                   Runnable onClose) {
+        this.ref = ref;
+        this.reference = ref.toString();
+        this.target = target;
+        this.client = client;
+        this.errors = new AwsErrors(reference, target, where);
+        this.onClose = onClose;
+    }
+
+    @Override
+    public KeyRef ref() {
+        return ref;
+    }
+
+    @Override
+    public Secret fetch() {
+        GetSecretValueRequest request = GetSecretValueRequest.builder()
+                .secretId(target.secretId())
+                .versionId(target.versionId())
+                .versionStage(target.requestStage())
+                .build();
+        GetSecretValueResponse response;
+        try {
+            response = client.getSecretValue(request);
+        } catch (AwsServiceException e) {
+            throw errors.service(e);
+        } catch (SdkException e) {
+            throw errors.client(e);
+        } catch (RuntimeException e) {
+            throw errors.unexpected(e);
+        }
+        return toSecret(response);
+    }
+
+    private Secret toSecret(GetSecretValueResponse r) {
+        Secret.Builder b;
+        if (r.secretString() != null) {
+            b = Secret.builder(target.field() == null ? r.secretString() : field(r.secretString(), target.field()));
+        } else if (r.secretBinary() != null) {
+            if (target.field() != null) {
+                throw misconfigured("holds binary data (SecretBinary), not a JSON SecretString, so it has no field '"
+                        + target.field() + "'; remove '#" + target.field() + "' to read the bytes");
+            }
+            SdkBytes bytes = r.secretBinary();
+            b = Secret.builderOfBytes(bytes.asByteArrayUnsafe());
+        } else {
+            throw misconfigured("came back with neither SecretString nor SecretBinary; check that the endpoint is "
+                    + "Secrets Manager");
+        }
+        return b.version(r.versionId()).created(r.createdDate()).build();
+    }
+
+    /** The field of a JSON object. Never quotes the JSON: it is the secret. */
+    private String field(String json, String name) {
+        Object parsed;
+        try {
+            parsed = Json.parse(json);
+        } catch (Json.Malformed e) {
+            throw misconfigured("has a SecretString that is not JSON (" + e.getMessage() + "), so the field '" + name
+                    + "' cannot be read; remove '#" + name + "' to read the whole string, or store the secret as "
+                    + "JSON key/value pairs");
+        }
+        if (!(parsed instanceof Map)) {
+            throw misconfigured("has a SecretString that is JSON but not an object, so the field '" + name
+                    + "' cannot be read; remove '#" + name + "' to read the whole string, or store the secret as "
+                    + "JSON key/value pairs");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) parsed;
+        if (!fields.containsKey(name)) {
+            throw misconfigured("has no field '" + name + "'; its fields are: " + names(fields.keySet().stream()
+                    .collect(Collectors.toList())));
+        }
+        Object v = fields.get(name);
+        if (v instanceof String) {
+            return (String) v;
+        }
+        if (v instanceof Json.Num || v instanceof Boolean) {
+            return v.toString();
+        }
+        String kind = v == Json.NULL ? "null" : v instanceof Map ? "a JSON object" : "a JSON array";
+        throw misconfigured("has the field '" + name + "', but it is " + kind + ", not a string; point '#field' at a "
+                + "string field");
+    }
+
+    private static String names(List<String> names) {
+        if (names.isEmpty()) {
+            return "(none: the object is empty)";
+        }
+        String listed = names.stream().limit(MAX_FIELDS_LISTED).map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+        return names.size() > MAX_FIELDS_LISTED ? listed + " and " + (names.size() - MAX_FIELDS_LISTED) + " more" : listed;
+    }
+
+    private KeySourceException misconfigured(String what) {
+        return new SourceMisconfiguredException(reference, reference + ": the " + errors.target() + " " + what);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            onClose.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SecretsManagerKeySource[" + reference + "]";
+    }
+}
