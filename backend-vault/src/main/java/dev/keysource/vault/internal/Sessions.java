@@ -1,0 +1,83 @@
+package dev.keysource.vault.internal;
+
+import dev.keysource.KeyRef;
+import dev.keysource.spi.KeySource;
+import dev.keysource.spi.ProviderContext;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions of one provider instance, one per Vault identity (address, namespace, TLS, auth),
+ * shared by the sources created for it and closed with the last of them. Instance state only.
+ */
+public final class Sessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+
+    /** A client connects within this long at most, even when the attempt time limit is longer. */
+    static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Map<String, VaultSession> byKey = new ConcurrentHashMap<>();
+
+    /** Creates the source for {@code ref}: resolves its settings, then joins or opens its session. */
+    public KeySource create(KeyRef ref, ProviderContext ctx) {
+        VaultOptions o = VaultOptions.resolve(ref, ctx);
+        String key = o.sessionKey();
+        VaultSession session = byKey.compute(key, (k, existing) -> {
+            VaultSession s = existing != null && !existing.isClosed() ? existing : open(o, ctx);
+            s.refs++;
+            s.retain(ctx);
+            return s;
+        });
+        return new VaultKeySource(ref, o.kv, o.kvOrigin, o.version, session, ctx.clock(), s -> release(key, s, ctx));
+    }
+
+    /** Sessions open now (for tests). */
+    int size() {
+        return byKey.size();
+    }
+
+    private void release(String key, VaultSession session, ProviderContext ctx) {
+        boolean[] last = new boolean[1];
+        byKey.computeIfPresent(key, (k, s) -> {
+            if (s != session) {
+                return s;
+            }
+            last[0] = s.release(ctx);
+            return last[0] ? null : s;
+        });
+        if (last[0]) {
+            session.close();
+        }
+    }
+
+    private static VaultSession open(VaultOptions o, ProviderContext ctx) {
+        SSLContext tls = Tls.context(o.reference, o.cacert, o.capath, o.skipVerify);
+        if (o.skipVerify) {
+            LOG.warn("keysource: vault: TLS VERIFICATION IS OFF for Vault at {} ({}): anyone on the network path can"
+                    + " read the token and every secret. Set VAULT_CACERT to Vault's CA certificate instead.",
+                    o.address, o.skipVerifyOrigin);
+        }
+        Duration timeout = ctx.attemptTimeout();
+        HttpClient http = httpClient(tls, timeout);
+        return new VaultSession(o.address, o.namespace, http, timeout, TokenProvider.of(o), ctx.clock(), o.reference);
+    }
+
+    /** One HTTP/1.1 client per session, as Vault Agent needs; follows Vault's standby redirects (307). */
+    static HttpClient httpClient(SSLContext tls, Duration attemptTimeout) {
+        Duration connect = attemptTimeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? attemptTimeout : MAX_CONNECT_TIMEOUT;
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(connect.isZero() || connect.isNegative() ? MAX_CONNECT_TIMEOUT : connect);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        return b.build();
+    }
+}

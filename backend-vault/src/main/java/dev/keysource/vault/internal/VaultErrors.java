@@ -1,0 +1,262 @@
+package dev.keysource.vault.internal;
+
+import dev.keysource.KeySourceException;
+import dev.keysource.SecretNotFoundException;
+import dev.keysource.SourceAccessDeniedException;
+import dev.keysource.SourceInterruptedException;
+import dev.keysource.SourceMisconfiguredException;
+import dev.keysource.SourceTimeoutException;
+import dev.keysource.SourceUnavailableException;
+import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.json.Json;
+import io.github.jopenlibs.vault.json.JsonObject;
+import io.github.jopenlibs.vault.json.JsonValue;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLException;
+
+/**
+ * Classifies what Vault (or the network) answered into keysource's failure types, with messages that
+ * name the reference, the address, the request, the status and Vault's own error text, and say what
+ * to do. Never a token, a credential or a secret value: response bodies are only mined for Vault's
+ * {@code errors} list.
+ *
+ * <p>Rows: 400 misconfigured; 401/403 rejected; 404 not found; 405 and other 4xx misconfigured;
+ * 412, 429, 5xx (503 sealed or standby) transient; connection failures transient; time-outs transient
+ * ({@link SourceTimeoutException}); TLS failures misconfigured; interrupts {@link SourceInterruptedException}.
+ */
+public final class VaultErrors {
+
+    private static final int MAX_ERROR_TEXT = 300;
+
+    private VaultErrors() {
+    }
+
+    /** One request, for messages: "GET /v1/secret/data/app at https://vault:8200 (namespace team)". */
+    public static final class Call {
+        final String reference;
+        final String address;
+        final String namespace;
+        final String method;
+        final String path;
+        final String what;
+
+        /**
+         * @param what the operation in words, "reading the secret", "logging in with AppRole"
+         */
+        public Call(String reference, String address, String namespace, String method, String path, String what) {
+            this.reference = reference;
+            this.address = address;
+            this.namespace = namespace;
+            this.method = method;
+            this.path = path;
+            this.what = what;
+        }
+
+        String where() {
+            return method + " " + address + "/v1/" + path + (namespace != null ? " (namespace " + namespace + ")" : "");
+        }
+    }
+
+    /**
+     * The failure for a non-200 answer.
+     *
+     * @param body the response body, mined only for Vault's {@code errors} list
+     * @param advice403 what to do after a 401/403, or null for the default
+     */
+    public static KeySourceException forStatus(Call c, int status, byte[] body, String advice403) {
+        String head = head(c, status, body);
+        if (status == 401 || status == 403) {
+            return rejected(c, status, body, advice403);
+        }
+        if (status == 404) {
+            return new SecretNotFoundException(c.reference, head + "; nothing is stored at this path: check the"
+                    + " path (and the namespace), e.g. with 'vault kv get " + c.path + "'");
+        }
+        if (status == 400) {
+            return new SourceMisconfiguredException(c.reference, head + "; Vault refused the request as invalid:"
+                    + " check the path and options");
+        }
+        if (status == 412) {
+            return new SourceUnavailableException(c.reference, head + "; a performance standby has not caught up"
+                    + " with the active node yet (transient, retried)");
+        }
+        if (status == 429) {
+            return new SourceUnavailableException(c.reference, head + "; Vault is rate-limiting requests"
+                    + " (transient, retried); if it persists, lower the request rate or raise the quota");
+        }
+        if (status == 503) {
+            return new SourceUnavailableException(c.reference, head + "; Vault is sealed, in standby or"
+                    + " overloaded (transient, retried); check 'vault status'");
+        }
+        if (status >= 500) {
+            return new SourceUnavailableException(c.reference, head + "; a Vault server error (transient,"
+                    + " retried); check the Vault server's logs");
+        }
+        if (status == 204) {
+            return new SecretNotFoundException(c.reference, head + "; Vault returned no data at this path");
+        }
+        if (status >= 300 && status < 400) {
+            return new SourceMisconfiguredException(c.reference, head + "; Vault redirected the request somewhere"
+                    + " keysource does not follow (e.g. from https to http): check VAULT_ADDR");
+        }
+        if (status == 405) {
+            return new SourceMisconfiguredException(c.reference, head + "; this path does not support reading:"
+                    + " check the path");
+        }
+        return new SourceMisconfiguredException(c.reference, head + "; unexpected status: check the address, path"
+                + " and options");
+    }
+
+    /**
+     * The failure for an exception from the driver: a status it raised itself (5xx, non-200 on login),
+     * or a connection failure, time-out, TLS failure or interrupt underneath.
+     */
+    public static KeySourceException forException(Call c, Throwable t, String advice403) {
+        if (t instanceof KeySourceException) {
+            return (KeySourceException) t;
+        }
+        if (t instanceof VaultException && ((VaultException) t).getHttpStatusCode() > 0) {
+            int status = ((VaultException) t).getHttpStatusCode();
+            if (status == 200) {
+                // the driver refuses a 200 that is not application/json: a proxy's page, not Vault
+                return malformed(c, status);
+            }
+            return forStatus(c, status, bodyOf((VaultException) t), advice403);
+        }
+        Throwable root = t;
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                return new SourceInterruptedException(c.reference, c.reference + ": interrupted while " + c.what
+                        + " (" + c.where() + ")");
+            }
+            root = x;
+            if (x.getCause() == x) {
+                break;
+            }
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return new SourceInterruptedException(c.reference, c.reference + ": interrupted while " + c.what
+                    + " (" + c.where() + ")");
+        }
+        String head = c.reference + ": " + c.what + " failed: " + c.where();
+        Throwable cause = safeCause(root);
+        if (root instanceof HttpConnectTimeoutException) {
+            return new SourceTimeoutException(c.reference, head + ": could not connect to Vault within the time limit;"
+                    + " check that Vault is reachable at this address (VAULT_ADDR)", cause);
+        }
+        if (root instanceof HttpTimeoutException) {
+            return new SourceTimeoutException(c.reference, head + ": Vault did not answer within the time limit;"
+                    + " check Vault's health, or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", cause);
+        }
+        if (root instanceof SSLException || root instanceof GeneralSecurityException) {
+            return new SourceMisconfiguredException(c.reference, head + ": the TLS handshake failed ("
+                    + oneLine(root.getMessage()) + "); if Vault's certificate is signed by a private CA, set VAULT_CACERT"
+                    + " (a PEM file) or VAULT_CAPATH (a directory of PEM files) to it", cause);
+        }
+        if (root instanceof ConnectException) {
+            return new SourceUnavailableException(c.reference, head + ": cannot connect to Vault ("
+                    + oneLine(root.getMessage()) + "); is Vault running, and is VAULT_ADDR right?", cause);
+        }
+        if (root instanceof UnknownHostException || root instanceof UnresolvedAddressException) {
+            return new SourceUnavailableException(c.reference, head + ": cannot resolve Vault's host name;"
+                    + " check VAULT_ADDR and DNS", cause);
+        }
+        if (root instanceof URISyntaxException) {
+            return new SourceMisconfiguredException(c.reference, head + ": the request URL is invalid ("
+                    + oneLine(root.getMessage()) + "); check VAULT_ADDR and the path", null);
+        }
+        if (root instanceof IOException) {
+            return new SourceUnavailableException(c.reference, head + ": the connection failed ("
+                    + root.getClass().getSimpleName() + ": " + oneLine(root.getMessage()) + "); transient, retried",
+                    cause);
+        }
+        return new SourceUnavailableException(c.reference, head + ": Vault's answer could not be read ("
+                + root.getClass().getName() + "); it was not the JSON Vault sends: is a proxy in the way?", null);
+    }
+
+    /** A refusal (also a login's 400, "invalid role or secret ID"): not retried. */
+    public static SourceAccessDeniedException rejected(Call c, int status, byte[] body, String advice) {
+        return new SourceAccessDeniedException(c.reference, head(c, status, body) + "; " + (advice != null ? advice
+                : "the token was refused: check that it is valid and that its policies allow this request"));
+    }
+
+    private static String head(Call c, int status, byte[] body) {
+        String errors = errorText(body);
+        return c.reference + ": " + c.what + " failed: Vault answered " + status
+                + (errors.isEmpty() ? "" : " (" + errors + ")") + " to " + c.where();
+    }
+
+    /** The response body the driver put into its exception's message after "Response body: ". */
+    static byte[] bodyOf(VaultException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return null;
+        }
+        int i = m.indexOf("Response body: ");
+        return i < 0 ? null : m.substring(i + "Response body: ".length()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A 2xx answer whose body is not the JSON Vault sends: transient (a proxy, a truncated response). */
+    public static KeySourceException malformed(Call c, int status) {
+        return new SourceUnavailableException(c.reference, c.reference + ": " + c.what + " failed: Vault answered "
+                + status + " to " + c.where() + ", but the body is not the JSON Vault sends (transient, retried);"
+                + " if it persists, check for a proxy or load balancer answering in Vault's place");
+    }
+
+    /** Vault's {@code errors} list, one line, bounded; empty if the body has none. */
+    static String errorText(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        try {
+            JsonValue v = Json.parse(new String(body, StandardCharsets.UTF_8));
+            if (!v.isObject()) {
+                return "";
+            }
+            JsonValue errors = ((JsonObject) v).get("errors");
+            if (errors == null || !errors.isArray()) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder();
+            for (JsonValue e : errors.asArray()) {
+                String s = e.isString() ? e.asString() : e.toString();
+                s = oneLine(s.replace("1 error occurred:", "").replace("* ", ""));
+                if (!s.isEmpty()) {
+                    if (sb.length() > 0) {
+                        sb.append("; ");
+                    }
+                    sb.append(s);
+                }
+            }
+            return bound(sb.toString());
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * A low-level cause worth keeping for its stack trace: never a driver exception, whose message can
+     * hold a response body.
+     */
+    private static Throwable safeCause(Throwable root) {
+        return root instanceof VaultException || root.getClass().getName().startsWith("io.github.jopenlibs")
+                ? null : root;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    }
+
+    static String bound(String s) {
+        return s.length() <= MAX_ERROR_TEXT ? s : s.substring(0, MAX_ERROR_TEXT) + "…";
+    }
+}

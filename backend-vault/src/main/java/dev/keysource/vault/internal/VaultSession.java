@@ -1,0 +1,426 @@
+package dev.keysource.vault.internal;
+
+import dev.keysource.KeySourceException;
+import dev.keysource.spi.ProviderContext;
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.VaultConfig;
+import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.response.AuthResponse;
+import io.github.jopenlibs.vault.response.LookupResponse;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the sources of one Vault identity share: the configured HTTP client, the token and its
+ * lifecycle, and the mounts found so far. One per (address, namespace, TLS, auth) inside a provider
+ * instance.
+ *
+ * <p>Token lifecycle: a login method logs in on first use; a given token is looked up (lookup-self)
+ * shortly after first use to learn its TTL. A renewable token is renewed at two thirds of its lease
+ * (renew-self, using the lease Vault returns, which may be capped by the token's max TTL; when the cap
+ * bites, a login method logs in afresh instead). All of it is scheduled on the context's scheduler and
+ * run on its executor: no threads of our own. When Vault refuses a token that looks expired or revoked
+ * (its TTL has passed, or lookup-self is refused too), the token is re-acquired once: a login method
+ * logs in again, a token file is re-read.
+ */
+public final class VaultSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VaultSession.class);
+
+    /** A given token is looked up this long after first use (a one-shot CLI run never pays for it). */
+    static final Duration LOOKUP_DELAY = Duration.ofSeconds(1);
+    /** A failed lookup or renewal is tried again after at most this long. */
+    static final Duration RETRY_DELAY = Duration.ofSeconds(30);
+    /** Renew (or log in again) when this fraction of the lease has passed. */
+    static final double RENEW_AT = 2.0 / 3.0;
+    /** A token this close to its expiry counts as expired (capped at a tenth of its lease). */
+    static final Duration EXPIRY_MARGIN = Duration.ofSeconds(5);
+
+    private final String address;
+    private final String namespace;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final TokenProvider tokens;
+    private final Clock clock;
+    private final String reference;
+    private final Object lock = new Object();
+    private final AtomicReference<TokenState> state = new AtomicReference<>();
+    private final Map<String, MountInfo> mounts = new ConcurrentHashMap<>();
+    private final List<ProviderContext> contexts = new CopyOnWriteArrayList<>();
+    private final Map<String, Boolean> noticed = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> pending; // guarded by lock
+    private volatile boolean closed;
+    int refs; // guarded by the provider's map
+
+    /**
+     * @param reference the first reference served, for messages of background work
+     */
+    VaultSession(String address, String namespace, HttpClient http, Duration timeout, TokenProvider tokens,
+                 Clock clock, String reference) {
+        this.address = address;
+        this.namespace = namespace;
+        this.http = http;
+        this.timeout = timeout;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.reference = reference;
+    }
+
+    /** A token and the driver client that sends it. Never shows the token. */
+    static final class TokenState {
+        final String token;
+        final Vault vault;
+        final long generation;
+        /** The lease Vault last reported; null while unknown. */
+        final Duration lease;
+        final Instant expiresAt;
+        final boolean renewable;
+
+        TokenState(String token, Vault vault, long generation, Duration lease, Instant expiresAt, boolean renewable) {
+            this.token = token;
+            this.vault = vault;
+            this.generation = generation;
+            this.lease = lease;
+            this.expiresAt = expiresAt;
+            this.renewable = renewable;
+        }
+
+        TokenState withLease(Duration newLease, Instant newExpiry, boolean nowRenewable) {
+            return new TokenState(token, vault, generation, newLease, newExpiry, nowRenewable);
+        }
+
+        boolean expired(Instant now) {
+            if (expiresAt == null) {
+                return false;
+            }
+            Duration margin = lease != null && lease.dividedBy(10).compareTo(EXPIRY_MARGIN) < 0
+                    ? lease.dividedBy(10) : EXPIRY_MARGIN;
+            return !now.isBefore(expiresAt.minus(margin));
+        }
+
+        @Override
+        public String toString() {
+            return "TokenState[****, generation=" + generation + ", lease=" + lease + ", expires=" + expiresAt + "]";
+        }
+    }
+
+    String address() {
+        return address;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    TokenProvider tokens() {
+        return tokens;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** A driver client sending {@code token} (none if null), over the shared HTTP client, with retries off. */
+    Vault vault(String token) {
+        try {
+            VaultConfig config = TokenProvider.config(address, token, http, timeout);
+            return Vault.create(config); // retries stay at the default 0: our resilience layer retries
+        } catch (VaultException e) {
+            throw new IllegalStateException("cannot configure the Vault driver", e);
+        }
+    }
+
+    /** The token to use now: logs in (or re-reads a token file) when there is none or it has expired. */
+    TokenState current(String ref) {
+        TokenState st = state.get();
+        if (st != null && !(st.expired(clock.instant()) && tokens.canReacquire())) {
+            return st;
+        }
+        synchronized (lock) {
+            st = state.get();
+            if (st == null) {
+                return install(tokens.obtain(this, ref), 1);
+            }
+            if (!(st.expired(clock.instant()) && tokens.canReacquire())) {
+                return st;
+            }
+            Login l = tokens.obtain(this, ref);
+            if (!tokens.logsIn() && l.token.equals(st.token)) {
+                return st; // the token file still holds the expired token: use it, and let Vault say so
+            }
+            LOG.debug("keysource: vault: the token for {} expired; obtained a new one from {}", address,
+                    tokens.describe());
+            return install(l, st.generation + 1);
+        }
+    }
+
+    /**
+     * After Vault refused {@code stale}: a different token if one can be had (a new login, a changed token
+     * file), or null. Concurrent callers with the same stale token share one re-acquisition.
+     */
+    TokenState reacquire(TokenState stale, String ref) {
+        synchronized (lock) {
+            TokenState st = state.get();
+            if (st != null && st.generation != stale.generation) {
+                return st.token.equals(stale.token) ? null : st;
+            }
+            if (!tokens.canReacquire()) {
+                return null;
+            }
+            Login l = tokens.obtain(this, ref);
+            if (l.token.equals(stale.token)) {
+                return null;
+            }
+            LOG.info("keysource: vault: Vault at {} refused an expired or revoked token; obtained a new one from {}",
+                    address, tokens.describe());
+            return install(l, stale.generation + 1);
+        }
+    }
+
+    /**
+     * Whether Vault's refusal of {@code st} looks like an expired or revoked token rather than a missing
+     * policy: its TTL has passed, or lookup-self is refused too.
+     */
+    boolean looksExpired(TokenState st) {
+        if (st.expiresAt != null && !clock.instant().isBefore(st.expiresAt)) {
+            return true;
+        }
+        try {
+            st.vault.auth().withNameSpace(namespace).lookupSelf();
+            return false;
+        } catch (VaultException e) {
+            return e.getHttpStatusCode() == 401 || e.getHttpStatusCode() == 403;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The cached mount holding {@code path} (longest match), or null. */
+    MountInfo cachedMount(String path) {
+        MountInfo best = null;
+        for (MountInfo m : mounts.values()) {
+            if (m.contains(path) && (best == null || m.path.length() > best.path.length())) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    void cacheMount(MountInfo m) {
+        mounts.put(m.path, m);
+    }
+
+    void forgetMount(MountInfo m) {
+        mounts.remove(m.path, m);
+    }
+
+    /** Logs {@code message} at INFO the first time {@code key} is seen in this session. */
+    void noticeOnce(String key, String message, Object... args) {
+        if (noticed.putIfAbsent(key, Boolean.TRUE) == null) {
+            LOG.info(message, args);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- lifecycle
+
+    void retain(ProviderContext ctx) {
+        if (ctx != null) {
+            contexts.add(ctx);
+        }
+    }
+
+    /** @return whether the session has no users left */
+    boolean release(ProviderContext ctx) {
+        if (ctx != null) {
+            contexts.removeIf(c -> c == ctx);
+        }
+        return --refs <= 0;
+    }
+
+    void close() {
+        closed = true;
+        synchronized (lock) {
+            if (pending != null) {
+                pending.cancel(false);
+                pending = null;
+            }
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private TokenState install(Login l, long generation) {
+        Instant now = clock.instant();
+        Instant expiry = l.lease != null && !l.lease.isZero() ? now.plus(l.lease) : null;
+        TokenState st = new TokenState(l.token, vault(l.token), generation, l.lease, expiry, l.renewable);
+        state.set(st);
+        planNext(st, null);
+        return st;
+    }
+
+    /** Schedules what comes next for {@code st}: a lookup, a renewal, a new login, or nothing. */
+    private void planNext(TokenState st, Duration previousLease) {
+        if (!tokens.managesLifecycle()) {
+            return;
+        }
+        if (st.lease == null) {
+            schedule(LOOKUP_DELAY, st, () -> lookup(st));
+            return;
+        }
+        if (st.lease.isZero()) {
+            return; // a token that does not expire (root, or no TTL)
+        }
+        Duration at = fraction(st.lease);
+        boolean capped = previousLease != null && st.lease.compareTo(previousLease) < 0;
+        if (tokens.logsIn() && (capped || !st.renewable)) {
+            schedule(at, st, () -> relogin(st));
+        } else if (st.renewable) {
+            schedule(at, st, () -> renew(st));
+        }
+    }
+
+    private void lookup(TokenState st) {
+        LookupResponse r;
+        try {
+            r = st.vault.auth().withNameSpace(namespace).lookupSelf();
+        } catch (VaultException | RuntimeException e) {
+            int status = e instanceof VaultException ? ((VaultException) e).getHttpStatusCode() : 0;
+            if (status == 401 || status == 403) {
+                LOG.warn("keysource: vault: Vault at {} refused to look up {} ({}): it is expired or revoked; {}",
+                        address, tokens.describe(), status, tokens.renewAdvice());
+                return;
+            }
+            LOG.debug("keysource: vault: looking up the token at {} failed ({}); trying again in {}", address,
+                    status > 0 ? "status " + status : e.getClass().getSimpleName(), RETRY_DELAY);
+            schedule(RETRY_DELAY, st, () -> lookup(st));
+            return;
+        }
+        long ttl = Math.max(0, r.getTTL());
+        TokenState known = st.withLease(Duration.ofSeconds(ttl), ttl > 0 ? clock.instant().plusSeconds(ttl) : null,
+                r.isRenewable());
+        if (state.compareAndSet(st, known)) {
+            LOG.debug("keysource: vault: token at {}: ttl {} s, renewable {}", address, ttl, known.renewable);
+            planNext(known, null);
+        }
+    }
+
+    private void renew(TokenState st) {
+        AuthResponse r;
+        try {
+            r = st.vault.auth().withNameSpace(namespace).renewSelf();
+        } catch (VaultException | RuntimeException e) {
+            int status = e instanceof VaultException ? ((VaultException) e).getHttpStatusCode() : 0;
+            String what = status > 0 ? "status " + status : e.getClass().getSimpleName();
+            if (status == 401 || status == 403) {
+                LOG.warn("keysource: vault: Vault at {} refused to renew {} ({}); {}", address, tokens.describe(),
+                        what, tokens.logsIn() ? "logging in again" : tokens.renewAdvice());
+                if (tokens.logsIn()) {
+                    relogin(st);
+                }
+                return;
+            }
+            Duration left = st.expiresAt == null ? Duration.ZERO : Duration.between(clock.instant(), st.expiresAt);
+            Duration retry = left.dividedBy(2).compareTo(RETRY_DELAY) < 0 ? left.dividedBy(2) : RETRY_DELAY;
+            LOG.warn("keysource: vault: renewing the token at {} failed ({}); {}", address, what,
+                    retry.getSeconds() >= 1 ? "trying again in " + retry.getSeconds() + " s"
+                            : tokens.logsIn() ? "will log in again when it expires" : "it will expire");
+            if (retry.getSeconds() >= 1) {
+                schedule(retry, st, () -> renew(st));
+            }
+            return;
+        }
+        long seconds = Math.max(0, r.getAuthLeaseDuration());
+        String renewedToken = r.getAuthClientToken();
+        if (renewedToken != null && !renewedToken.isEmpty() && !renewedToken.equals(st.token)) {
+            LOG.warn("keysource: vault: renew-self at {} answered with a different token; ignoring it", address);
+        }
+        TokenState renewed = st.withLease(Duration.ofSeconds(seconds),
+                seconds > 0 ? clock.instant().plusSeconds(seconds) : null, r.isAuthRenewable());
+        if (state.compareAndSet(st, renewed)) {
+            LOG.debug("keysource: vault: renewed the token at {} for {} s", address, seconds);
+            if (seconds > 0) {
+                planNext(renewed, st.lease);
+            }
+        }
+    }
+
+    private void relogin(TokenState st) {
+        synchronized (lock) {
+            TokenState now = state.get();
+            if (closed || now == null || now.generation != st.generation) {
+                return;
+            }
+            try {
+                install(tokens.obtain(this, reference), st.generation + 1);
+                LOG.debug("keysource: vault: logged in again at {} before the token's max TTL", address);
+            } catch (KeySourceException e) {
+                LOG.warn("keysource: vault: logging in again ahead of the token's expiry failed; will try when it is"
+                        + " next needed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static Duration fraction(Duration lease) {
+        Duration d = Duration.ofMillis((long) (lease.toMillis() * RENEW_AT));
+        return d.compareTo(Duration.ofSeconds(1)) < 0 && lease.compareTo(Duration.ofSeconds(1)) >= 0
+                ? Duration.ofSeconds(1) : d;
+    }
+
+    private void schedule(Duration delay, TokenState expected, Runnable work) {
+        if (closed || contexts.isEmpty()) {
+            return;
+        }
+        ProviderContext ctx;
+        try {
+            ctx = contexts.get(0);
+        } catch (IndexOutOfBoundsException e) {
+            return;
+        }
+        Runnable guarded = () -> {
+            if (!closed && state.get() == expected) {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("keysource: vault: token upkeep for {} failed: {}", address, e.toString());
+                }
+            }
+        };
+        synchronized (lock) {
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            try {
+                pending = ctx.scheduler().schedule(() -> {
+                    try {
+                        ctx.executor().execute(guarded);
+                    } catch (RejectedExecutionException e) {
+                        LOG.debug("keysource: vault: token upkeep for {} not run: the executor is shut down", address);
+                    }
+                }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                pending = null;
+                LOG.debug("keysource: vault: token upkeep for {} not scheduled: the scheduler is shut down", address);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VaultSession[" + address + (namespace != null ? ", namespace " + namespace : "") + ", "
+                + tokens.describe() + "]";
+    }
+}
