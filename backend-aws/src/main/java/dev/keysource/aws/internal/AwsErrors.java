@@ -8,6 +8,8 @@ import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,53 +136,72 @@ final class AwsErrors {
                 ? ", and that the endpoint is Secrets Manager" : "")), e);
     }
 
-    /** A failure on the client side: connection, timeout, interrupt, credentials, an unreadable answer. */
-    KeySourceException client(SdkException e) {
+    /**
+     * A failure on the client side: a timeout, an interrupt, no credentials, an unreadable answer, a
+     * connection failure; or something the SDK should not have thrown.
+     */
+    KeySourceException client(RuntimeException e) {
         List<Throwable> chain = chain(e);
-        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
+        if (has(chain, ApiCallTimeoutException.class) || has(chain, ApiCallAttemptTimeoutException.class)
                 || has(chain, SocketTimeoutException.class)) {
             Thread.interrupted(); // the SDK interrupts the calling thread to end a timed-out call
             return new SourceTimeoutException(reference, reference + ": AWS Secrets Manager did not answer in time "
                     + "reading the " + target() + "; check network access to the endpoint (proxy, VPC endpoint, "
                     + "security groups), or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", e);
         }
-        if (e instanceof AbortedException || has(chain, InterruptedException.class)
-                || has(chain, java.io.InterruptedIOException.class) || Thread.currentThread().isInterrupted()) {
+        if (has(chain, AbortedException.class) || has(chain, InterruptedException.class)
+                || has(chain, InterruptedIOException.class) || Thread.currentThread().isInterrupted()) {
             Thread.currentThread().interrupt();
             return new SourceInterruptedException(reference, reference + ": interrupted while reading the " + target(),
                     null);
         }
         for (Throwable t : chain) {
             if (t instanceof CredentialsLookup.Failure) {
+                // the credential providers' messages name providers, variables and profiles, never keys
                 return new SourceMisconfiguredException(reference, reference + ": no usable AWS credentials to read the "
-                        + target() + " with " + where.credentials() + ": " + clip(t.getMessage(), MAX_CREDENTIALS_MESSAGE)
+                        + target() + " with " + where.credentials() + ": " + clip(credentialsProblem(t.getMessage()),
+                        MAX_CREDENTIALS_MESSAGE)
                         + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile (?profile=NAME or "
                         + "AWS_PROFILE), or run where an IAM role is available", null);
             }
         }
-        Throwable root = chain.get(chain.size() - 1);
         String classes = classNames(chain);
-        if (has(chain, IOException.class)) {
+        for (Throwable t : chain) {
+            if (t instanceof ResponseMarker.UnreadableResponse) {
+                // a parser's message may quote the body, which may hold the secret: give class names only
+                return new SourceUnavailableException(reference, reference + ": the answer of AWS Secrets Manager (HTTP "
+                        + ((ResponseMarker.UnreadableResponse) t).status + ") for the " + target() + " could not be read ("
+                        + classes + "); if this persists, check that the endpoint is Secrets Manager", null);
+            }
+        }
+        Throwable root = chain.get(chain.size() - 1);
+        if (has(chain, IOException.class) || has(chain, UncheckedIOException.class)) {
             if (isNetwork(root)) {
                 // java.net messages ("Connection refused", "Connection reset") hold no secret
                 return new SourceUnavailableException(reference, reference + ": cannot reach AWS Secrets Manager to read "
                         + "the " + target() + ": " + root.getClass().getSimpleName() + ": " + clip(root.getMessage(), 200)
                         + "; check the endpoint, network and proxy", e);
             }
-            // a parser's message may quote the body, which may hold the secret: give class names only
-            return new SourceUnavailableException(reference, reference + ": the answer of AWS Secrets Manager for the "
-                    + target() + " could not be read (" + classes + "); if this persists, check that the endpoint is "
-                    + "Secrets Manager", null);
+            return new SourceUnavailableException(reference, reference + ": reading the " + target() + " from AWS "
+                    + "Secrets Manager failed with an I/O error (" + classes + "); if this persists, check the endpoint, "
+                    + "network and proxy", null);
         }
-        return new SourceMisconfiguredException(reference, reference + ": the AWS SDK failed before or after calling "
-                + "Secrets Manager for the " + target() + " (" + classes + "); check the region, endpoint and "
-                + "credentials settings", null);
+        if (!(e instanceof SdkException)) {
+            return new SourceMisconfiguredException(reference, reference + ": reading the " + target() + " failed with "
+                    + "an unexpected " + classes + " from the AWS SDK; please report it", null);
+        }
+        return new SourceMisconfiguredException(reference, reference + ": the AWS SDK failed before calling Secrets "
+                + "Manager for the " + target() + " (" + classes + "); check the region, endpoint and credentials "
+                + "settings", null);
     }
 
-    /** Something that is not an SDK exception. Its message is not trusted. */
-    KeySourceException unexpected(RuntimeException e) {
-        return new SourceMisconfiguredException(reference, reference + ": reading the " + target() + " failed with an "
-                + "unexpected " + e.getClass().getName() + " from the AWS SDK; please report it", null);
+    /** The SDK's chain message lists the providers, then each one's problem: keep the problems. */
+    private static String credentialsProblem(String message) {
+        if (message == null) {
+            return "no credentials";
+        }
+        int list = message.indexOf("]) : [");
+        return list >= 0 ? message.substring(list + 5) : message;
     }
 
     private static boolean known(String code) {

@@ -236,6 +236,7 @@ public final class ClientSpec {
                     .credentialsProvider(lookup)
                     .overrideConfiguration(o -> o
                             .retryStrategy(AwsRetryStrategy.doNotRetry())
+                            .addExecutionInterceptor(new ResponseMarker())
                             .apiCallTimeout(callTimeout)
                             .apiCallAttemptTimeout(callTimeout)
                             .scheduledExecutorService(scheduler)

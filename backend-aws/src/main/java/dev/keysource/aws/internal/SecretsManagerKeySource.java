@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -64,10 +63,8 @@ public final class SecretsManagerKeySource implements KeySource {
             response = client.getSecretValue(request);
         } catch (AwsServiceException e) {
             throw errors.service(e);
-        } catch (SdkException e) {
-            throw errors.client(e);
         } catch (RuntimeException e) {
-            throw errors.unexpected(e);
+            throw errors.client(e);
         }
         return toSecret(response);
     }
