@@ -59,31 +59,31 @@ final class AwsErrors {
 
     /** What to do next, by error code. */
     private static final Map<String, String> ADVICE = Map.ofEntries(
-            Map.entry("AccessDeniedException", "the caller's IAM identity needs secretsmanager:GetSecretValue on this "
+            Map.entry("AccessDeniedException", "The caller's IAM identity needs secretsmanager:GetSecretValue on this "
                     + "secret (and kms:Decrypt on its KMS key if that is a customer managed key); credentials used: %s"),
             Map.entry("UnrecognizedClientException", "AWS does not know the access key: check the credentials (%s) "
                     + "and that they belong to this region's partition"),
             Map.entry("InvalidClientTokenId", "AWS does not know the access key: check the credentials (%s)"),
-            Map.entry("InvalidSignatureException", "the request signature does not match: check that the secret "
+            Map.entry("InvalidSignatureException", "The request signature does not match: check that the secret "
                     + "access key belongs to the access key id (%s), and the machine's clock"),
-            Map.entry("SignatureDoesNotMatch", "the request signature does not match: check that the secret access "
+            Map.entry("SignatureDoesNotMatch", "The request signature does not match: check that the secret access "
                     + "key belongs to the access key id (%s)"),
-            Map.entry("ExpiredTokenException", "the session token has expired: get fresh credentials (for example "
+            Map.entry("ExpiredTokenException", "The session token has expired: get fresh credentials (for example "
                     + "'aws sso login', or new STS credentials) (%s)"),
-            Map.entry("ExpiredToken", "the session token has expired: get fresh credentials (%s)"),
-            Map.entry("RequestExpired", "the request's timestamp is too old or too new: check the machine's clock (NTP)"),
-            Map.entry("RequestTimeTooSkewed", "the machine's clock is off: check it (NTP)"),
-            Map.entry("ResourceNotFoundException", "check the secret name or ARN, the region and the stage or version "
+            Map.entry("ExpiredToken", "The session token has expired: get fresh credentials (%s)"),
+            Map.entry("RequestExpired", "The request's timestamp is too old or too new: check the machine's clock (NTP)"),
+            Map.entry("RequestTimeTooSkewed", "The machine's clock is off: check it (NTP)"),
+            Map.entry("ResourceNotFoundException", "Check the secret name or ARN, the region and the stage or version "
                     + "id ('aws secretsmanager list-secret-version-ids --secret-id NAME' lists versions and stages)"),
             Map.entry("DecryptionFailure", "Secrets Manager cannot decrypt the secret with its KMS key: check that the "
                     + "key exists and is enabled, and that the caller may use it (kms:Decrypt)"),
-            Map.entry("InvalidRequestException", "the secret cannot be read in its present state (for example it is "
+            Map.entry("InvalidRequestException", "The secret cannot be read in its present state (for example it is "
                     + "scheduled for deletion: 'aws secretsmanager restore-secret --secret-id NAME' restores it)"),
-            Map.entry("InvalidParameterException", "a request parameter is not valid: check the secret id and the "
+            Map.entry("InvalidParameterException", "A request parameter is not valid: check the secret id and the "
                     + "'stage' and 'version' options"),
             Map.entry("ThrottlingException", "Secrets Manager is throttling requests; keysource retries with backoff. If "
                     + "it persists, lower the request rate (a longer 'ttl') or ask for a higher quota"),
-            Map.entry("InternalServiceError", "an error inside Secrets Manager; keysource retries with backoff"));
+            Map.entry("InternalServiceError", "An error inside Secrets Manager; keysource retries with backoff"));
 
     private static final int MAX_AWS_MESSAGE = 300;
     private static final int MAX_CREDENTIALS_MESSAGE = 400;
@@ -110,6 +110,9 @@ final class AwsErrors {
         int status = e.statusCode();
         String requestId = e.requestId();
         String awsMessage = details != null ? clip(details.errorMessage(), MAX_AWS_MESSAGE) : null;
+        if (awsMessage != null && awsMessage.endsWith(".")) {
+            awsMessage = awsMessage.substring(0, awsMessage.length() - 1);
+        }
 
         StringBuilder what = new StringBuilder(reference).append(": AWS Secrets Manager answered ")
                 .append(code != null && !code.isEmpty() ? code : "an error without an error code")
