@@ -1,0 +1,102 @@
+package dev.keysource.aws.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keysource.KeyRef;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClientPoolTest {
+
+    @TempDir
+    Path home;
+
+    private ScheduledExecutorService scheduler;
+    private final AtomicInteger built = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
+    private ClientPool pool;
+
+    @BeforeEach
+    void setUp() {
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        pool = new ClientPool(spec -> {
+            built.incrementAndGet();
+            ClientSpec.Built real = spec.build();
+            return new ClientSpec.Built(real.client(), List.of(real::close, closed::incrementAndGet));
+        });
+    }
+
+    @AfterEach
+    void tearDown() {
+        scheduler.shutdownNow();
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "AKIAPOOLTEST00000001");
+        env.put("AWS_SECRET_ACCESS_KEY", "poolsecret");
+        return env;
+    }
+
+    private ClientSpec spec(String reference, Map<String, String> env) {
+        KeyRef ref = KeyRef.parse(reference);
+        return ClientSpec.resolve(ref, new TestContext(ref, env, scheduler, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void acquire_sameRegionEndpointAndCredentials_sharesOneClientUntilTheLastRelease() {
+        ClientPool.Lease a = pool.acquire(spec("aws-sm:prod/a#x", env()));
+        ClientPool.Lease b = pool.acquire(spec("aws-sm:prod/b?stage=AWSPREVIOUS", env()));
+
+        assertThat(b.client()).isSameAs(a.client());
+        assertThat(built.get()).isEqualTo(1);
+
+        a.release();
+        a.release();
+        assertThat(closed.get()).as("one source still holds it; a second release is a no-op").isZero();
+        assertThat(pool.size()).isEqualTo(1);
+
+        b.release();
+        assertThat(closed.get()).isEqualTo(1);
+        assertThat(pool.size()).isZero();
+
+        pool.acquire(spec("aws-sm:prod/a", env())).release();
+        assertThat(built.get()).as("a new client after the last one closed").isEqualTo(2);
+    }
+
+    @Test
+    void acquire_differentRegionOrCredentials_buildsSeparateClients() {
+        Map<String, String> otherKey = env();
+        otherKey.put("AWS_SECRET_ACCESS_KEY", "othersecret");
+
+        ClientPool.Lease a = pool.acquire(spec("aws-sm:prod/a", env()));
+        ClientPool.Lease b = pool.acquire(spec("aws-sm:prod/a?region=eu-west-1", env()));
+        ClientPool.Lease c = pool.acquire(spec("aws-sm:prod/a", otherKey));
+        ClientPool.Lease d = pool.acquire(spec("aws-sm:prod/a?endpoint=http://127.0.0.1:4566", env()));
+
+        assertThat(List.of(a.client(), b.client(), c.client(), d.client())).doesNotHaveDuplicates();
+        assertThat(pool.size()).isEqualTo(4);
+        List.of(a, b, c, d).forEach(ClientPool.Lease::release);
+        assertThat(closed.get()).isEqualTo(4);
+    }
+
+    @Test
+    void spec_toString_neverShowsTheCredentials() {
+        ClientSpec s = spec("aws-sm:prod/a", env());
+
+        assertThat(s.toString()).contains("us-east-1", "static credentials from AWS_ACCESS_KEY_ID")
+                .doesNotContain("AKIAPOOLTEST00000001").doesNotContain("poolsecret");
+    }
+}
