@@ -131,56 +131,72 @@ public final class VaultErrors {
             }
             return forStatus(c, status, bodyOf((VaultException) t), advice403);
         }
-        Throwable root = t;
-        for (Throwable x = t; x != null; x = x.getCause()) {
+        for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
             if (x instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
-                return new SourceInterruptedException(c.reference, c.reference + ": interrupted while " + c.what
-                        + " (" + c.where() + ")");
-            }
-            root = x;
-            if (x.getCause() == x) {
-                break;
+                return interrupted(c);
             }
         }
         if (Thread.currentThread().isInterrupted()) {
-            return new SourceInterruptedException(c.reference, c.reference + ": interrupted while " + c.what
-                    + " (" + c.where() + ")");
+            return interrupted(c);
         }
         String head = c.reference + ": " + c.what + " failed: " + c.where();
-        Throwable cause = safeCause(root);
-        if (root instanceof HttpConnectTimeoutException) {
+        Throwable x;
+        if ((x = find(t, HttpConnectTimeoutException.class)) != null) {
             return new SourceTimeoutException(c.reference, head + ": could not connect to Vault within the time limit;"
-                    + " check that Vault is reachable at this address (VAULT_ADDR)", cause);
+                    + " check that Vault is reachable at this address (VAULT_ADDR)", x);
         }
-        if (root instanceof HttpTimeoutException) {
+        if ((x = find(t, HttpTimeoutException.class)) != null) {
             return new SourceTimeoutException(c.reference, head + ": Vault did not answer within the time limit;"
-                    + " check Vault's health, or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", cause);
+                    + " check Vault's health, or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", x);
         }
-        if (root instanceof SSLException || root instanceof GeneralSecurityException) {
+        if ((x = find(t, SSLException.class)) != null || (x = find(t, GeneralSecurityException.class)) != null) {
             return new SourceMisconfiguredException(c.reference, head + ": the TLS handshake failed ("
-                    + oneLine(root.getMessage()) + "); if Vault's certificate is signed by a private CA, set VAULT_CACERT"
-                    + " (a PEM file) or VAULT_CAPATH (a directory of PEM files) to it", cause);
+                    + oneLine(x.getMessage()) + "); if Vault's certificate is signed by a private CA, set VAULT_CACERT"
+                    + " (a PEM file) or VAULT_CAPATH (a directory of PEM files) to it", x);
         }
-        if (root instanceof ConnectException) {
-            return new SourceUnavailableException(c.reference, head + ": cannot connect to Vault ("
-                    + oneLine(root.getMessage()) + "); is Vault running, and is VAULT_ADDR right?", cause);
+        if ((x = find(t, ConnectException.class)) != null) {
+            return new SourceUnavailableException(c.reference, head + ": cannot connect to Vault"
+                    + (x.getMessage() != null ? " (" + oneLine(x.getMessage()) + ")" : "")
+                    + "; is Vault running, and is VAULT_ADDR right?", x);
         }
-        if (root instanceof UnknownHostException || root instanceof UnresolvedAddressException) {
+        if ((x = find(t, UnknownHostException.class)) != null || (x = find(t, UnresolvedAddressException.class)) != null) {
             return new SourceUnavailableException(c.reference, head + ": cannot resolve Vault's host name;"
-                    + " check VAULT_ADDR and DNS", cause);
+                    + " check VAULT_ADDR and DNS", x);
         }
-        if (root instanceof URISyntaxException) {
+        if ((x = find(t, URISyntaxException.class)) != null) {
             return new SourceMisconfiguredException(c.reference, head + ": the request URL is invalid ("
-                    + oneLine(root.getMessage()) + "); check VAULT_ADDR and the path", null);
+                    + oneLine(x.getMessage()) + "); check VAULT_ADDR and the path", null);
         }
-        if (root instanceof IOException) {
+        if ((x = find(t, IOException.class)) != null) {
             return new SourceUnavailableException(c.reference, head + ": the connection failed ("
-                    + root.getClass().getSimpleName() + ": " + oneLine(root.getMessage()) + "); transient, retried",
-                    cause);
+                    + x.getClass().getSimpleName() + (x.getMessage() != null ? ": " + oneLine(x.getMessage()) : "")
+                    + "); transient, retried", x);
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
         return new SourceUnavailableException(c.reference, head + ": Vault's answer could not be read ("
                 + root.getClass().getName() + "); it was not the JSON Vault sends: is a proxy in the way?", null);
+    }
+
+    private static SourceInterruptedException interrupted(Call c) {
+        return new SourceInterruptedException(c.reference, c.reference + ": interrupted while " + c.what + " ("
+                + c.where() + ")");
+    }
+
+    /**
+     * The outermost exception of {@code type} in the cause chain, never a driver exception (its message can
+     * hold a response body), so it is safe to keep as a cause.
+     */
+    private static Throwable find(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
+            if (type.isInstance(x) && !x.getClass().getName().startsWith("io.github.jopenlibs")) {
+                return x;
+            }
+        }
+        return null;
     }
 
     /** A refusal (also a login's 400, "invalid role or secret ID"): not retried. */
@@ -241,15 +257,6 @@ public final class VaultErrors {
         } catch (RuntimeException e) {
             return "";
         }
-    }
-
-    /**
-     * A low-level cause worth keeping for its stack trace: never a driver exception, whose message can
-     * hold a response body.
-     */
-    private static Throwable safeCause(Throwable root) {
-        return root instanceof VaultException || root.getClass().getName().startsWith("io.github.jopenlibs")
-                ? null : root;
     }
 
     static String oneLine(String s) {
