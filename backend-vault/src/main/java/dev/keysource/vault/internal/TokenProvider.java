@@ -211,7 +211,6 @@ abstract class TokenProvider {
         String renewAdvice() {
             return "keysource logged in again and Vault still refused: " + loginAdvice();
         }
-
     }
 
     static final class AppRole extends LoginMethod {

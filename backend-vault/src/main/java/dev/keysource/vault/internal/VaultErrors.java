@@ -78,7 +78,7 @@ public final class VaultErrors {
         }
         if (status == 404) {
             return new SecretNotFoundException(c.reference, head + "; nothing is stored at this path: check the"
-                    + " path (and the namespace), e.g. with 'vault kv get " + c.path + "'");
+                    + " path and the namespace (VAULT_NAMESPACE)");
         }
         if (status == 400) {
             return new SourceMisconfiguredException(c.reference, head + "; Vault refused the request as invalid:"
