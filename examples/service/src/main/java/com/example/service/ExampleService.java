@@ -3,6 +3,7 @@ package com.example.service;
 import dev.keysource.CachedKey;
 import dev.keysource.KeySourceException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 
@@ -42,6 +43,9 @@ public final class ExampleService {
             return 1;
         } catch (ModelsApiClient.ApiException e) {
             err.println(e.getMessage());
+            return 1;
+        } catch (UncheckedIOException e) {
+            err.println(e.getMessage() + ": " + e.getCause());
             return 1;
         }
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A loopback stand-in for an HTTP API that accepts exactly one key at a time, like a provider whose key
@@ -21,6 +22,7 @@ final class FakeApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
     private final List<Integer> statuses = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String validKey;
 
     FakeApi(String validKey) throws IOException {
@@ -63,6 +65,9 @@ final class FakeApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         server.stop(0);
         pool.shutdownNow();
     }

@@ -135,6 +135,20 @@ class ModelsApiClientTest {
     }
 
     @Test
+    void run_whenApiIsDown_reportsTheCallThatFailed() {
+        String down = api.uri().toString();
+        api.close();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = ExampleService.run(new String[] {reference, down, "v1/models"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("GET " + down + "v1/models failed: ");
+    }
+
+    @Test
     void run_whenHelperFails_reportsKeysourceErrorWithoutTheKey() throws IOException {
         Path failing = dir.resolve("failing.sh");
         Files.writeString(failing, "#!/bin/sh\necho 'permission denied: secret/app' >&2\nexit 77\n");
