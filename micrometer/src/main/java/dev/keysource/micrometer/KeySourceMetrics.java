@@ -60,7 +60,9 @@ import java.util.function.ToDoubleFunction;
  * <p>Function counters read {@link CachedKey#stats()} when the registry publishes, so they cover the key's
  * whole life; the event-driven meters count from the moment of binding. The registry holds the key
  * weakly: binding does not keep a key alive. Bind each key once per registry (a second
- * {@code bindTo} of the same binder to the same registry is ignored).
+ * {@code bindTo} of the same binder to the same registry is ignored), and give each key bound to one
+ * registry its own name: Micrometer keeps the first meter registered under a name and tags, so a second
+ * key with the same tags would not be counted.
  */
 public final class KeySourceMetrics implements MeterBinder {
 
