@@ -10,7 +10,7 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback server that accepts each connection, reads the request head, and resets the connection
+ * A loopback server that accepts each connection, reads the request, and resets the connection
  * (TCP RST: SO_LINGER 0, then close). JDK only, so it can move to a shared test kit with
  * {@link FakeSecretsManager}.
  */
@@ -49,7 +49,7 @@ public final class ResettingServer implements AutoCloseable {
         while (!socket.isClosed()) {
             try (Socket s = socket.accept()) {
                 connections.incrementAndGet();
-                readHead(s.getInputStream());
+                readRequest(s.getInputStream());
                 s.setSoLinger(true, 0);
             } catch (IOException e) {
                 // closed, or the client went away first
@@ -57,12 +57,25 @@ public final class ResettingServer implements AutoCloseable {
         }
     }
 
-    private static void readHead(InputStream in) throws IOException {
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
+    /** Reads the request head and its Content-Length body, so the client is waiting for an answer when reset. */
+    private static void readRequest(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
         int b;
-        while (matched < 4 && (b = in.read()) >= 0) {
-            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        while ((b = in.read()) >= 0) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        long length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Content-Length")) {
+                length = Long.parseLong(line.substring(colon + 1).trim());
+            }
+        }
+        while (length > 0 && in.read() >= 0) {
+            length--;
         }
     }
 

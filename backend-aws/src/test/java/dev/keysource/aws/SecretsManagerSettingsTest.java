@@ -305,6 +305,21 @@ class SecretsManagerSettingsTest {
     }
 
     @Test
+    void fetch_withOnlyEndpointRegionAndStaticKeysSet_readsTheField() {
+        // what `keysource get 'aws-sm:prod/claude#api_key'` sees in issue 5's first "done when"
+        Map<String, String> minimal = Map.of(
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", fake.endpoint().toString(),
+                "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", TestEnv.ACCESS_KEY_ID,
+                "AWS_SECRET_ACCESS_KEY", TestEnv.SECRET_ACCESS_KEY);
+        try (KeyFetcher f = dev.keysource.CachedKey.builder("aws-sm:prod/claude#api_key").environment(minimal)
+                .systemProperties(Map.of()).buildFetcher()) {
+            assertThat(f.fetch().matches(Canary.SECRET)).isTrue();
+        }
+        assertThat(fake.getSecretValueCount()).isEqualTo(1);
+    }
+
+    @Test
     void discovery_withoutExplicitProviders_readsTheSecret() {
         try (KeyFetcher f = dev.keysource.CachedKey.builder("aws-sm:prod/claude#api_key").environment(env)
                 .systemProperties(Map.of()).buildFetcher()) {

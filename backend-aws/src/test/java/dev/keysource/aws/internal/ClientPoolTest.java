@@ -71,6 +71,7 @@ class ClientPoolTest {
         b.release();
         assertThat(closed.get()).isEqualTo(1);
         assertThat(pool.size()).isZero();
+        assertThat(scheduler.isShutdown()).as("the context's scheduler is not the client's to close").isFalse();
 
         pool.acquire(spec("aws-sm:prod/a", env())).release();
         assertThat(built.get()).as("a new client after the last one closed").isEqualTo(2);
