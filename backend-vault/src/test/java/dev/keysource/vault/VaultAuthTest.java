@@ -203,6 +203,47 @@ class VaultAuthTest {
     }
 
     @Test
+    void get_concurrentRefusalsOfOneRevokedToken_logInAgainOnce() throws Exception {
+        vault.appRole("approle", "r", "s", Duration.ofHours(1), true);
+        VaultKeySourceProvider provider = new VaultKeySourceProvider();
+        Map<String, String> env = env(vault, null, home, "VAULT_ROLE_ID", "r", "VAULT_SECRET_ID", "s",
+                "KEYSOURCE_VAULT_AUTH", "approle");
+        java.util.List<CachedKey> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            vault.putKv("secret/k" + i, Map.of("v", "value-" + i));
+            keys.add(key("vault:secret/k" + i, env).providers(java.util.List.of(provider)).build());
+        }
+        try {
+            for (CachedKey k : keys) {
+                k.get();
+            }
+            vault.revokeAll();
+            keys.forEach(CachedKey::invalidate);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(keys.size());
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+                for (CachedKey k : keys) {
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        return k.get();
+                    }));
+                }
+                go.countDown();
+                for (int i = 0; i < keys.size(); i++) {
+                    assertThat(results.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("value-" + i);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            keys.forEach(CachedKey::close);
+        }
+        assertThat(vault.count("POST", "auth/approle/login")).as("one login, then one re-login shared by all")
+                .isEqualTo(2);
+    }
+
+    @Test
     void get_loginTokenRenewable_isRenewedAndThenReplacedAtMaxTtl() {
         vault.appRole("approle", "r", "s", Duration.ofSeconds(60), true);
         try (CachedKey key = timed("vault:secret/claude-code", env(vault, null, home, "VAULT_ROLE_ID", "r",
