@@ -6,6 +6,9 @@ import dev.keysource.CachedKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +51,11 @@ public final class RefreshLatency {
         final long[] maxService;
         final long[] maxResponse;
         final long[] count;
+        /** Times this reader blocked on a monitor, waited (parked), and for how long, in the measured window. */
+        long blockedCount;
+        long blockedMillis;
+        long waitedCount;
+        long waitedMillis;
 
         ReaderLog(int buckets) {
             maxService = new long[buckets];
@@ -95,6 +103,10 @@ public final class RefreshLatency {
             throw new IllegalStateException(client + " did not return the benchmark value");
         }
 
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (mx.isThreadContentionMonitoringSupported()) {
+            mx.setThreadContentionMonitoringEnabled(true);
+        }
         long bucketNanos = TimeUnit.MILLISECONDS.toNanos(bucketMs);
         long intervalNanos = TimeUnit.MICROSECONDS.toNanos(intervalUs);
         long warmupNanos = TimeUnit.SECONDS.toNanos(warmup);
@@ -134,6 +146,10 @@ public final class RefreshLatency {
         for (ReaderLog log : logs) {
             all.service.add(log.service);
             all.response.add(log.response);
+            all.blockedCount += log.blockedCount;
+            all.blockedMillis += log.blockedMillis;
+            all.waitedCount += log.waitedCount;
+            all.waitedMillis += log.waitedMillis;
             for (int b = 0; b < buckets; b++) {
                 all.maxService[b] = Math.max(all.maxService[b], log.maxService[b]);
                 all.maxResponse[b] = Math.max(all.maxResponse[b], log.maxResponse[b]);
@@ -155,26 +171,40 @@ public final class RefreshLatency {
                 .put("backendMs", backendMs)
                 .put("readers", readers)
                 .put("intervalUs", intervalUs)
+                .put("bucketMs", bucketMs)
                 .put("reads", all.service.getTotalCount())
                 .put("backendCalls", backendCalls.size())
-                .put("backendCallsTotal", backend.calls() - callsBefore);
+                .put("backendCallsTotal", backend.calls() - callsBefore)
+                .put("readersBlockedCount", all.blockedCount)
+                .put("readersBlockedMs", all.blockedMillis)
+                .put("readersWaitedCount", all.waitedCount)
+                .put("readersWaitedMs", all.waitedMillis)
+                .put("slowReadsOver1ms", all.service.getCountBetweenValues(TimeUnit.MILLISECONDS.toNanos(1),
+                        MAX_TRACKABLE));
         percentiles(res, "service", all.service);
         percentiles(res, "response", all.response);
         res.write(out.resolve("latency-" + client + ".properties"));
         writeSeries(out.resolve("latency-" + client + "-series.csv"), all, bucketMs);
         writeCalls(out.resolve("latency-" + client + "-backend.csv"), backendCalls);
         System.out.printf(Locale.ROOT, "%s: %d reads, %d backend calls in %d s; service p50 %s p99 %s p99.9 %s max %s µs;"
-                        + " response p99.9 %s max %s µs%n", client, all.service.getTotalCount(), backendCalls.size(),
+                        + " response p99.9 %s max %s µs; readers blocked on a monitor %d times (%d ms)%n", client, all.service.getTotalCount(), backendCalls.size(),
                 seconds, res.values().get("service.p50"), res.values().get("service.p99"),
                 res.values().get("service.p99.9"), res.values().get("service.max"),
-                res.values().get("response.p99.9"), res.values().get("response.max"));
+                res.values().get("response.p99.9"), res.values().get("response.max"), all.blockedCount,
+                all.blockedMillis);
     }
 
     /** One reader's paced loop; a read that is late (behind a stalled one) is issued at once. */
     static void read(Supplier<String> read, ReaderLog log, long first, long measureFrom, long end, long interval,
                      long bucketNanos) {
         long due = first;
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        ThreadInfo atStart = null;
         while (due < end) {
+            if (atStart == null && due >= measureFrom) {
+                atStart = mx.getThreadInfo(self);
+            }
             long t0;
             while ((t0 = System.nanoTime()) < due) {
                 Thread.onSpinWait();
@@ -197,6 +227,15 @@ public final class RefreshLatency {
                 }
             }
             due += interval;
+        }
+        ThreadInfo atEnd = mx.getThreadInfo(self);
+        if (atStart != null && atEnd != null) {
+            log.blockedCount = atEnd.getBlockedCount() - atStart.getBlockedCount();
+            log.waitedCount = atEnd.getWaitedCount() - atStart.getWaitedCount();
+            if (atStart.getBlockedTime() >= 0) { // -1 where contention monitoring is unsupported
+                log.blockedMillis = atEnd.getBlockedTime() - atStart.getBlockedTime();
+                log.waitedMillis = atEnd.getWaitedTime() - atStart.getWaitedTime();
+            }
         }
     }
 

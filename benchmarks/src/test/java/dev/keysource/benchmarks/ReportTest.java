@@ -1,0 +1,114 @@
+package dev.keysource.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+
+    @TempDir
+    Path dir;
+
+    private Path raw() throws Exception {
+        return Files.createDirectories(dir.resolve("results/raw"));
+    }
+
+    private void writeFigures() throws Exception {
+        Path raw = raw();
+        new Results().put("mode", "quick").put("date", "2026-11-26T00:00Z").put("cores", 2).put("cpu", "Test CPU")
+                .write(raw.resolve("env.properties"));
+        String header = "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\"\n";
+        Files.writeString(raw.resolve("jmh-hot-read-t2.csv"), header
+                + "\"dev.keysource.benchmarks.HotReadBenchmark.cachingClientGetSecretString\",\"thrpt\",2,3,5.0,1.0,\"ops/us\"\n"
+                + "\"dev.keysource.benchmarks.HotReadBenchmark.caffeineGetIfPresent\",\"thrpt\",2,3,300.0,9.0,\"ops/us\"\n"
+                + "\"dev.keysource.benchmarks.HotReadBenchmark.keysourceGet\",\"thrpt\",2,3,250.0,8.0,\"ops/us\"\n");
+        for (String c : new String[] {"keysource", "caching-client"}) {
+            Results r = new Results().put("backendMs", 50).put("ttlMs", 500).put("readers", 2).put("intervalUs", 50)
+                    .put("seconds", 10).put("warmupSeconds", 2).put("reads", 1000).put("backendCalls", 20);
+            for (String kind : new String[] {"service", "response"}) {
+                for (String q : new String[] {"p50", "p99", "p99.9", "p99.99", "max"}) {
+                    r.put(kind + "." + q, c.equals("keysource") ? "1.000" : "50000.000");
+                }
+            }
+            r.write(raw.resolve("latency-" + c + ".properties"));
+            Files.writeString(raw.resolve("latency-" + c + "-series.csv"),
+                    "t_ms,max_service_ns,max_response_ns,reads\n0,1000,1000,10\n10,2000,2000,10\n");
+            Files.writeString(raw.resolve("latency-" + c + "-backend.csv"), "t_ms\n5.000\n");
+        }
+        new Results().put("threads", 64).put("rounds", 5).put("backendMs", 20)
+                .put("keysource.min", 1).put("keysource.median", 1).put("keysource.max", 1)
+                .put("caffeine.min", 60).put("caffeine.median", 63).put("caffeine.max", 64)
+                .write(raw.resolve("storm.properties"));
+        new Results().put("keys", 10000).put("heapBytesPerKey", 2000).write(raw.resolve("memory-keysource.properties"));
+        new Results().put("keys", 10000).put("heapBytesPerKey", 1000)
+                .write(raw.resolve("memory-caching-client.properties"));
+    }
+
+    @Test
+    void results_figures_reportEachTargetWithVerdict() throws Exception {
+        writeFigures();
+
+        String md = new Report(dir).results();
+
+        assertThat(md).contains("| Test CPU |");
+        assertThat(md).contains("keysource ≥ 20× the caching client: 50× — **met**");
+        assertThat(md).contains("keysource ≥ 0.5× the floor: 0.83× — **met**");
+        assertThat(md).contains("Target: keysource p99.9 ≤ 50 µs while refreshes run: service 1.000 µs — **met**");
+        assertThat(md).contains("keysource 1–1, Caffeine 60–64 — **met**");
+        assertThat(md).contains("keysource holds 2.0× the caching client's heap per key.");
+    }
+
+    @Test
+    void results_noStartupFigures_marksCliRowsNotYetMeasured() throws Exception {
+        writeFigures();
+
+        String md = new Report(dir).results();
+
+        assertThat(md).contains("| script | **not yet measured** | — | ≤ 2× |");
+    }
+
+    @Test
+    void results_startupFigures_includedAsPrinted() throws Exception {
+        writeFigures();
+        Files.writeString(raw().resolve("startup.md"), "| script | 80 ms | 1.6× |\n");
+
+        String md = new Report(dir).results();
+
+        assertThat(md).contains("| script | 80 ms | 1.6× |").doesNotContain("not yet measured");
+    }
+
+    @Test
+    void verdict_belowAtLeastTarget_saysByHowMuch() {
+        assertThat(Report.verdict(15, 20, true)).isEqualTo("**missed** by 25%");
+        assertThat(Report.verdict(60, 50, false)).isEqualTo("**missed** by 20%");
+        assertThat(Report.verdict(20, 20, true)).isEqualTo("**met**");
+    }
+
+    @Test
+    void updateReadme_markers_replacesOnlyTheHeadlineBlock() throws Exception {
+        writeFigures();
+        Path readme = dir.resolve("README.md");
+        Files.writeString(readme, "# title\n\n" + Report.HEADLINE_START + "\nold figures\n" + Report.HEADLINE_END
+                + "\n\n## rest\n");
+
+        new Report(dir).updateReadme();
+
+        String text = Files.readString(readme, StandardCharsets.UTF_8);
+        assertThat(text).startsWith("# title\n\n" + Report.HEADLINE_START + "\n").endsWith(Report.HEADLINE_END + "\n\n## rest\n");
+        assertThat(text).doesNotContain("old figures").contains("| hot read, 2 threads (ops/µs) | 250 (0.83× of the floor) | 5.00 |");
+    }
+
+    @Test
+    void writeChart_figures_writesSvgWithBothClients() throws Exception {
+        writeFigures();
+
+        new Report(dir).writeChart();
+
+        String svg = Files.readString(dir.resolve("results/latency.svg"), StandardCharsets.UTF_8);
+        assertThat(svg).contains("keysource CachedKey.get()").contains("caching client getSecretString");
+    }
+}
