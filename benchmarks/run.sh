@@ -49,6 +49,12 @@ else
   storm_opts=(--rounds 30)
 fi
 
+cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+busy=$(awk -v c="$cores" '{ print ($1 > c / 2) ? "yes" : "no" }' /proc/loadavg 2>/dev/null || echo no)
+if [ "$busy" = yes ]; then
+  say "warning: load average $(load) on $cores cores: other work will show up in these figures"
+fi
+
 raw="$here/results/raw"
 rm -rf "$raw"
 mkdir -p "$raw"
@@ -59,7 +65,7 @@ os_name=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
   echo "command=benchmarks/run.sh${*:+ $*}"
   echo "cpu=${cpu:-$(uname -m)}"
-  echo "cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
+  echo "cores=$cores"
   echo "memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/dev/null)"
   echo "os=${os_name:-$(uname -s)} ($(uname -sr))"
   echo "jvm=$("$java" -version 2>&1 | sed -n '1p;3p' | paste -sd ';' - | sed 's/;/; /')"
@@ -73,7 +79,7 @@ for t in 1 2; do
       -rf csv -rff "$raw/jmh-hot-read-t$t.csv" > "$raw/jmh-hot-read-t$t.log"
 done
 
-for client in keysource caching-client; do
+for client in keysource caching-client volatile-read; do
   say "2. read latency through refreshes: $client"
   "$java" -Xms512m -Xmx512m -cp "$jar" dev.keysource.benchmarks.RefreshLatency --client "$client" \
       "${latency_opts[@]}" --out "$raw"

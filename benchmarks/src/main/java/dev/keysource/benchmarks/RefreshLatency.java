@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
@@ -33,7 +34,9 @@ import org.HdrHistogram.Histogram;
  * behind a stalled one counts its wait too (no coordinated omission). Per {@code --bucket-ms} (10)
  * window the slowest read is kept for the latency-over-time chart.
  *
- * <p>Run one client per JVM: {@code --client keysource} or {@code --client caching-client}.
+ * <p>Run one client per JVM: {@code --client keysource}, {@code --client caching-client}, or
+ * {@code --client volatile-read}, the same loop around a plain volatile read with no backend: what the
+ * machine itself (the OS scheduler, the JIT, safepoints, other processes) adds to any read.
  */
 public final class RefreshLatency {
 
@@ -96,8 +99,16 @@ public final class RefreshLatency {
                 closer = cache;
                 break;
             }
+            case "volatile-read": {
+                // the noise floor: the same loop around a plain volatile field read, no refresh at all
+                AtomicReference<String> holder = new AtomicReference<>(VALUE);
+                read = holder::get;
+                closer = () -> { };
+                break;
+            }
             default:
-                throw new IllegalArgumentException("--client must be keysource or caching-client: " + client);
+                throw new IllegalArgumentException("--client must be keysource, caching-client or volatile-read: "
+                        + client);
         }
         if (!VALUE.equals(read.get())) {
             throw new IllegalStateException(client + " did not return the benchmark value");

@@ -63,6 +63,28 @@ class ReportTest {
     }
 
     @Test
+    void results_keysourceMissesLatencyAndNoiseFloorToo_saysTheMachineWasNoisy() throws Exception {
+        writeFigures();
+        Path raw = raw();
+        for (String c : new String[] {"keysource", "volatile-read"}) {
+            Results r = new Results().put("backendMs", 50).put("ttlMs", 500).put("readers", 2).put("intervalUs", 50)
+                    .put("seconds", 10).put("warmupSeconds", 2).put("reads", 1000).put("backendCalls", 0);
+            for (String kind : new String[] {"service", "response"}) {
+                for (String q : new String[] {"p50", "p99", "p99.9", "p99.99", "max"}) {
+                    r.put(kind + "." + q, "300.000");
+                }
+            }
+            r.write(raw.resolve("latency-" + c + ".properties"));
+        }
+
+        String md = new Report(dir).results();
+
+        assertThat(md).contains("service 300.000 µs — **missed** by 500%")
+                .contains("| noise floor: a volatile read, no backend (service) | 1000 | 0 | 300.000 |")
+                .contains("The noise floor's p99.9 in this run was 300.000 µs (service)");
+    }
+
+    @Test
     void results_noStartupFigures_marksCliRowsNotYetMeasured() throws Exception {
         writeFigures();
 
