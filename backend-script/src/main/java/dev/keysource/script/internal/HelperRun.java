@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,6 +68,7 @@ final class HelperRun {
         } catch (IOException e) {
             // already gone
         }
+        Set<String> pipes = ProcessTree.pipesOf(p.pid());
         Result r = new Result();
         Drain out = new Drain(p.getInputStream(), maxOutput, true, () -> ProcessTree.killTree(p));
         Drain err = new Drain(p.getErrorStream(), STDERR_KEEP, false, () -> { });
@@ -83,21 +85,16 @@ final class HelperRun {
             if (!p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
                 r.timedOut = !out.overflowed();
                 r.killed = ProcessTree.killTree(p);
-                r.leftovers = ProcessTree.killPipeHolders(runId);
-                p.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
-            }
-            if (!awaitBoth(out, err, grace)) {
+                r.leftovers = ProcessTree.killPipeHolders(runId, pipes);
+                r.abandoned = !awaitBoth(out, err, grace);
+            } else if (!awaitBoth(out, err, grace)) {
                 // the helper is gone but something it started still holds stdout or stderr open
-                if (r.leftovers.isEmpty()) {
-                    r.leftovers = ProcessTree.killPipeHolders(runId);
-                }
-                if (!awaitBoth(out, err, grace)) {
-                    r.abandoned = true;
-                }
+                r.leftovers = ProcessTree.killPipeHolders(runId, pipes);
+                r.abandoned = !awaitBoth(out, err, grace);
             }
         } catch (InterruptedException e) {
             ProcessTree.killTree(p);
-            ProcessTree.killPipeHolders(runId);
+            ProcessTree.killPipeHolders(runId, pipes);
             Thread.currentThread().interrupt();
             throw new SourceInterruptedException(reference, reference + ": interrupted while the helper was running; "
                     + "the helper and its child processes were killed", e);
@@ -115,7 +112,7 @@ final class HelperRun {
         }
         if (r.abandoned) {
             LOG.warn("keysource: stopped waiting for the output of the helper for {}: a process it started still holds "
-                    + "stdout or stderr open {} ms after it exited", reference, grace.multipliedBy(2).toMillis());
+                    + "stdout or stderr open after it exited", reference);
         }
         return r;
     }

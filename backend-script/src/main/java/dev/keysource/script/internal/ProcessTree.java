@@ -52,14 +52,25 @@ final class ProcessTree {
     }
 
     /**
-     * Kills the processes that carry {@code runId} as their marker and hold one of this JVM's pipes.
-     * Linux only; returns their pids (empty elsewhere or when none).
+     * The pipes a process holds ({@code pipe:[inode]}), read from {@code /proc}; empty where there is no
+     * {@code /proc} or the process is gone. Read right after a helper starts: its stdout and stderr.
      */
-    static List<Long> killPipeHolders(String runId) {
+    static Set<String> pipesOf(long pid) {
+        return Files.isDirectory(PROC) ? pipes(PROC.resolve(Long.toString(pid))) : Set.of();
+    }
+
+    /**
+     * Kills the processes that carry {@code runId} as their marker and hold one of {@code helperPipes}
+     * or of the pipes this JVM still holds. Linux only; returns their pids (empty elsewhere or when none).
+     * (Killing a process through {@link Process#destroyForcibly()} closes the JVM's ends of its pipes,
+     * hence the helper's own pipes, read when it started.)
+     */
+    static List<Long> killPipeHolders(String runId, Set<String> helperPipes) {
         if (!Files.isDirectory(PROC.resolve("self/fd"))) {
             return List.of();
         }
         Set<String> ours = pipes(PROC.resolve("self"));
+        ours.addAll(helperPipes);
         if (ours.isEmpty()) {
             return List.of();
         }

@@ -1,0 +1,359 @@
+package dev.keysource.script.internal;
+
+import static dev.keysource.script.internal.Helpers.fetcher;
+import static dev.keysource.script.internal.Helpers.pids;
+import static dev.keysource.script.internal.Helpers.running;
+import static dev.keysource.script.internal.Helpers.script;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.keysource.KeyFetcher;
+import dev.keysource.KeySourceException;
+import dev.keysource.Secret;
+import dev.keysource.SourceMisconfiguredException;
+import dev.keysource.SourceTimeoutException;
+import dev.keysource.SourceUnavailableException;
+import dev.keysource.testkit.Canary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The script backend against real helper processes generated into a temporary directory. */
+class ScriptKeySourceTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private static Secret fetch(String command, String... settings) {
+        try (KeyFetcher f = fetcher(command, LIMIT, settings)) {
+            return f.fetch();
+        }
+    }
+
+    private static KeySourceException failure(String command, Duration timeout, String... settings) {
+        try (KeyFetcher f = fetcher(command, timeout, settings)) {
+            f.fetch();
+        } catch (KeySourceException e) {
+            Canary.assertAbsent(e);
+            return e;
+        }
+        throw new AssertionError("the fetch of " + command + " did not fail");
+    }
+
+    private static KeySourceException failure(String command, String... settings) {
+        return failure(command, LIMIT, settings);
+    }
+
+    @Test
+    void fetch_helperPrintsKey_returnsIt() {
+        Path h = script(dir, "get-key.sh", "echo sk-test-123");
+        Secret s = fetch(h.toString());
+        assertThat(s.value()).isEqualTo("sk-test-123");
+        assertThat(s.expiry()).isEmpty();
+    }
+
+    @Test
+    void fetch_surroundingWhitespace_isTrimmed() {
+        Path h = script(dir, "ws.sh", "printf '  \\n\\t sk-trimmed \\r\\n\\n'");
+        assertThat(fetch(h.toString()).value()).isEqualTo("sk-trimmed");
+    }
+
+    @Test
+    void fetch_inlineCommandLine_runsThroughTheShell() {
+        assertThat(fetch("echo sk-$((40 + 2)) | tr k K").value()).isEqualTo("sK-42");
+    }
+
+    @Test
+    void fetch_secondLine_failsNamingTheLineBreakWithoutShowingOutput() {
+        Path h = script(dir, "two-lines.sh", "echo " + Canary.SECRET + "; echo second-line");
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("character " + (Canary.SECRET.length() + 1) + " is a line break (U+000A)")
+                .contains("more than one line").doesNotContain("second-line");
+    }
+
+    @Test
+    void fetch_spaceInside_failsNamingThePosition() {
+        Path h = script(dir, "space.sh", "echo 'sk-canary 3f9a'");
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("character 10 is a space (U+0020)").doesNotContain("sk-canary");
+    }
+
+    @Test
+    void fetch_nonAscii_failsNamingTheCodePoint() {
+        Path h = script(dir, "accent.sh", "printf 'sk-caf\\303\\251\\n'");
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("character 7 is U+00E9, which is not printable ASCII").doesNotContain("sk-caf");
+    }
+
+    @Test
+    void fetch_invalidUtf8_failsNamingTheByte() {
+        Path h = script(dir, "latin1.sh", "printf 'sk-caf\\351\\n'");
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("not valid UTF-8: byte 7 (0xE9)");
+    }
+
+    @Test
+    void fetch_emptyOutput_failsAsUnavailable() {
+        Path h = script(dir, "empty.sh", "echo '   '");
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceUnavailableException.class);
+        assertThat(e.getMessage()).contains("exited with code 0 but printed nothing on stdout");
+    }
+
+    @Test
+    void fetch_nonZeroExitWithoutKey_quotesExitCodeAndStderr() {
+        Path h = script(dir, "fails.sh", "echo 'vault: connection refused' >&2\necho 'second line' >&2\nexit 1");
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceUnavailableException.class);
+        assertThat(e.getMessage()).isEqualTo("script:" + h + ": the helper exited with code 1; stderr: "
+                + "\"vault: connection refused\\nsecond line\"; run the helper by hand to see why");
+    }
+
+    @Test
+    void fetch_nonZeroExitWithKeyOnStdout_failsWithoutShowingStdout() {
+        Path h = script(dir, "key-but-fails.sh",
+                "echo " + Canary.SECRET + "\necho \"refusing: $(echo " + Canary.SECRET + ") is revoked\" >&2\nexit 3");
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceUnavailableException.class);
+        assertThat(e.getMessage()).contains("exited with code 3")
+                .contains("it printed something on stdout, which is ignored after a failure and not shown")
+                .contains("stderr: \"refusing: **** is revoked\"");
+    }
+
+    @Test
+    void fetch_longStderr_quotesFirst500TrimmedCharacters() {
+        Path h = script(dir, "noisy.sh", "printf '\\n\\n  ' >&2; head -c 2000 /dev/zero | tr '\\0' e >&2; exit 2");
+        KeySourceException e = failure(h.toString());
+        assertThat(e.getMessage()).contains("stderr: \"" + "e".repeat(500) + "...\"")
+                .doesNotContain("e".repeat(501));
+    }
+
+    @Test
+    void fetch_exitCodes_areClassifiedByConvention() {
+        assertThat(failure("exit 77")).isInstanceOf(dev.keysource.SourceAccessDeniedException.class)
+                .hasMessageContaining("code 77 (permission denied)");
+        assertThat(failure("exit 66")).isInstanceOf(dev.keysource.SecretNotFoundException.class);
+        assertThat(failure("exit 78")).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(failure("exit 75")).isInstanceOf(SourceUnavailableException.class);
+    }
+
+    @Test
+    void fetch_tenMegabytesOfStdout_isCappedAndStopped() {
+        Path h = script(dir, "huge.sh", "head -c 10485760 /dev/zero | tr '\\0' a\necho $$ > " + dir.resolve("pid"));
+        long start = System.nanoTime();
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("printed more than 65536 bytes on stdout and was stopped")
+                .doesNotContain("aaaa");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void fetch_maxOutputSetting_raisesTheCap() {
+        Path h = script(dir, "big.sh", "head -c 100000 /dev/zero | tr '\\0' a");
+        assertThat(failure(h.toString()).getMessage()).contains("more than 65536 bytes");
+        // within the raised cap, a 100 000-character line is still too long for a key
+        assertThat(failure(h.toString(), "max-output", "128k").getMessage())
+                .contains("is 100000 characters long; a key is at most 16384");
+    }
+
+    @Test
+    void fetch_stderrFloodThenKey_drainsStderrAndReturnsKey() {
+        Path h = script(dir, "flood-then-key.sh", "head -c 5000000 /dev/zero | tr '\\0' x >&2\necho sk-after-flood");
+        assertThat(fetch(h.toString()).value()).isEqualTo("sk-after-flood");
+    }
+
+    @Test
+    void fetch_endlessStderrFlood_isKilledAtTheLimitWithAShortQuote() {
+        Path h = script(dir, "flood.sh", "while :; do echo 'flood flood flood flood' >&2; done");
+        long start = System.nanoTime();
+        KeySourceException e = failure(h.toString(), Duration.ofMillis(1500));
+        assertThat(e).isInstanceOf(SourceTimeoutException.class);
+        assertThat(e.getMessage()).contains("did not finish within 1350 ms and was killed");
+        assertThat(e.getMessage()).contains("stderr: \"flood flood flood flood\\nflood").contains("...\"")
+                .hasSizeLessThan(1000);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3000));
+    }
+
+    @Test
+    void fetch_helperReadsStdin_seesEndOfInputAndFinishes() {
+        Path h = script(dir, "reads-stdin.sh", "cat > /dev/null\nread line\necho sk-after-stdin");
+        long start = System.nanoTime();
+        assertThat(fetch(h.toString()).value()).isEqualTo("sk-after-stdin");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void fetch_hangingHelper_killedWithItsWholeTreeWithinTheLimit() throws Exception {
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "hangs.sh", "echo $$ > " + pidFile + "\n"
+                + "sleep 300 & echo $! >> " + pidFile + "\n"
+                + "sh -c 'sleep 300 & echo $! >> " + pidFile + "; wait' &\n"
+                + "echo 'waiting for the backend' >&2\nwait");
+        long start = System.nanoTime();
+        KeySourceException e = failure(h.toString(), Duration.ofMillis(1500));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(e).isInstanceOf(SourceTimeoutException.class);
+        assertThat(e.getMessage()).startsWith("script:" + h + ": the helper did not finish within 1350 ms and was "
+                + "killed with ").contains("stderr: \"waiting for the backend\"");
+        assertThat(took).isLessThan(Duration.ofMillis(2500));
+        List<Long> pids = pids(pidFile);
+        assertThat(pids).hasSize(3);
+        await().atMost(Duration.ofSeconds(2)).until(() -> pids.stream().noneMatch(Helpers::running));
+    }
+
+    @Test
+    void fetch_backgroundGrandchildHoldsThePipe_stopsWaitingAndKillsIt() {
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "leaves-child.sh", "sleep 300 &\necho $! > " + pidFile + "\necho sk-from-parent");
+        long start = System.nanoTime();
+        Secret s = fetch(h.toString());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(s.value()).isEqualTo("sk-from-parent");
+        assertThat(took).isLessThan(Duration.ofSeconds(3)); // not the 10 s limit, nor the 300 s of the grandchild
+        List<Long> pids = pids(pidFile);
+        assertThat(pids).hasSize(1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !running(pids.get(0)));
+    }
+
+    @Test
+    void fetch_hangingHelperWithGrandchildHoldingThePipe_bothKilledWithinTheLimit() {
+        Path pidFile = dir.resolve("pids");
+        // the subshell exits at once, so its background sleep is re-parented: no descendant of the helper any more
+        Path h = script(dir, "escapes.sh", "echo $$ > " + pidFile + "\n"
+                + "(sleep 300 & echo $! >> " + pidFile + ")\n"
+                + "sleep 300 & echo $! >> " + pidFile + "\nwait");
+        long start = System.nanoTime();
+        KeySourceException e = failure(h.toString(), Duration.ofMillis(1500));
+        assertThat(e).isInstanceOf(SourceTimeoutException.class);
+        assertThat(e.getMessage()).contains("the helper did not finish within 1350 ms and was killed with 3 process(es)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+        List<Long> pids = pids(pidFile);
+        assertThat(pids).hasSize(3);
+        await().atMost(Duration.ofSeconds(2)).until(() -> pids.stream().noneMatch(Helpers::running));
+    }
+
+    @Test
+    void fetch_missingHelperFile_isMisconfiguredWithShellMessage() {
+        Path missing = dir.resolve("no-such-helper.sh");
+        KeySourceException e = failure(missing.toString());
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("exited with code 127: command not found")
+                .contains("no-such-helper.sh: not found");
+    }
+
+    @Test
+    void fetch_missingProgramInArgvForm_isMisconfigured() {
+        KeySourceException e = failure("no-such-program-ks --flag", "argv", "true");
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("cannot start the helper program 'no-such-program-ks'")
+                .contains("on the PATH");
+    }
+
+    @Test
+    void fetch_worldWritableHelper_isRefusedAndNotRun() throws Exception {
+        Path marker = dir.resolve("ran");
+        Path h = script(dir, "open.sh", "touch " + marker + "\necho sk-open");
+        Files.setPosixFilePermissions(h, PosixFilePermissions.fromString("rwxrwxrwx"));
+        KeySourceException e = failure(h.toString());
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("refusing to run the helper " + h + ": it is world-writable (rwxrwxrwx)")
+                .contains("chmod o-w");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void fetch_argvForm_runsWithoutAShellAndKeepsQuotedWords() {
+        Path h = script(dir, "args.sh", "printf '%s|%s|%s' \"$#\" \"$1\" \"$2\" | tr ' ' _");
+        assertThat(fetch(h + " 'a$HOME;' \"b c\"", "argv", "true").value()).isEqualTo("2|a$HOME;|b_c");
+    }
+
+    @Test
+    void fetch_tildeInCommand_expandsToHome() {
+        script(dir, "home-helper.sh", "echo sk-from-home");
+        try (KeyFetcher f = fetcher("~/home-helper.sh", LIMIT, Helpers.env("HOME", dir.toString()))) {
+            assertThat(f.fetch().value()).isEqualTo("sk-from-home");
+        }
+    }
+
+    @Test
+    void fetch_workingDirAndEnvironment_areTheConfiguredOnes() throws Exception {
+        Path work = Files.createDirectory(dir.resolve("work"));
+        try (KeyFetcher f = fetcher("echo \"$(basename \"$PWD\")-$MY_TEAM\"", LIMIT,
+                Helpers.env("MY_TEAM", "payments"), "working-dir", work.toString())) {
+            assertThat(f.fetch().value()).isEqualTo("work-payments");
+        }
+    }
+
+    @Test
+    void fetch_missingWorkingDir_isMisconfigured() {
+        KeySourceException e = failure("echo k", "working-dir", dir.resolve("nope").toString());
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class)
+                .hasMessageContaining("the working directory " + dir.resolve("nope") + " (setting 'working-dir') "
+                        + "is not a directory");
+    }
+
+    @Test
+    void fetch_jsonHelper_readsKeyAndExpiry() {
+        Path h = script(dir, "json.sh", "echo '{\"key\": \"sk-json\", \"expires_at\": \"2031-02-03T04:05:06Z\"}'");
+        Secret s = fetch(h.toString());
+        assertThat(s.value()).isEqualTo("sk-json");
+        assertThat(s.expiry()).contains(Instant.parse("2031-02-03T04:05:06Z"));
+    }
+
+    @Test
+    void fetch_jwtValue_isReturnedIntact() {
+        String jwt = Jwts.jwt(Instant.parse("2031-01-01T00:00:00Z"));
+        Path h = script(dir, "jwt.sh", "echo " + jwt);
+        Secret s = fetch(h.toString());
+        assertThat(s.value()).isEqualTo(jwt);
+    }
+
+    @Test
+    void fetch_timeoutSetting_shorterThanAttemptLimit_wins() {
+        KeySourceException e = failure("sleep 30", "timeout", "500ms");
+        assertThat(e).isInstanceOf(SourceTimeoutException.class).hasMessageContaining("within 500 ms");
+    }
+
+    @Test
+    void fetch_interrupted_killsTheHelperAndRestoresTheFlag() throws Exception {
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "slow.sh", "echo $$ > " + pidFile + "\nsleep 300");
+        ScriptConfig config;
+        TestContext ctx = new TestContext();
+        dev.keysource.KeyRef ref = dev.keysource.KeyRef.parseOpaque("script:" + h);
+        config = ScriptConfig.resolve(ref, ctx);
+        ScriptKeySource source = new ScriptKeySource(ref, config, ctx);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            try {
+                source.fetch();
+            } catch (Throwable x) {
+                thrown.set(x);
+                flag.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        t.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(pidFile) && !pids(pidFile).isEmpty());
+        t.interrupt();
+        t.join(5000);
+        assertThat(thrown.get()).isInstanceOf(dev.keysource.SourceInterruptedException.class);
+        assertThat(flag).isTrue();
+        long pid = pids(pidFile).get(0);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !running(pid));
+        ctx.close();
+    }
+}
