@@ -274,6 +274,10 @@ public final class Report {
         md.append("| caching client | ").append(cc.get("backendCalls")).append(" | ").append(cc.get("slowReadsOver1ms"))
                 .append(" | ").append(cc.get("readersBlockedCount")).append(" | ").append(cc.get("readersBlockedMs"))
                 .append(" |\n");
+        if (!vr.isEmpty()) {
+            md.append("| noise floor | — | ").append(vr.get("slowReadsOver1ms")).append(" | ")
+                    .append(vr.get("readersBlockedCount")).append(" | ").append(vr.get("readersBlockedMs")).append(" |\n");
+        }
         double p999 = Double.parseDouble(ks.get("service.p99.9"));
         double p999r = Double.parseDouble(ks.get("response.p99.9"));
         md.append(String.format(Locale.ROOT, "%nTarget: keysource p99.9 ≤ 50 µs while refreshes run: service %s µs — %s;"
