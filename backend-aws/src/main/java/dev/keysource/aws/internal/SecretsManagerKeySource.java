@@ -4,6 +4,7 @@ import dev.keysource.KeyRef;
 import dev.keysource.KeySourceException;
 import dev.keysource.Secret;
 import dev.keysource.SourceMisconfiguredException;
+import dev.keysource.spi.Json;
 import dev.keysource.spi.KeySource;
 import java.util.List;
 import java.util.Map;

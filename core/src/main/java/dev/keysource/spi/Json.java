@@ -1,4 +1,4 @@
-package dev.keysource.aws.internal;
+package dev.keysource.spi;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,16 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON reader for {@code SecretString} values. Its failures never quote the input
- * (which is a secret): they say only what was expected and at which offset.
+ * A small strict JSON reader for backends that parse secret-bearing text (an AWS {@code SecretString},
+ * a helper's JSON output). Its failures never quote the input (which may be a secret): they say only
+ * what was expected and at which offset.
  *
  * <p>Values: {@code Map<String,Object>} (insertion-ordered), {@code List<Object>}, {@code String},
  * {@link Num} (the number's text as written), {@code Boolean}, and {@link #NULL}.
  */
-final class Json {
+public final class Json {
 
     /** JSON {@code null}. */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
@@ -23,11 +24,16 @@ final class Json {
     };
 
     /** A JSON number, kept as written. */
-    static final class Num {
-        final String text;
+    public static final class Num {
+        private final String text;
 
         Num(String text) {
             this.text = text;
+        }
+
+        /** The number exactly as written. */
+        public String text() {
+            return text;
         }
 
         @Override
@@ -37,7 +43,7 @@ final class Json {
     }
 
     /** The input is not JSON. The message holds an offset, never input. */
-    static final class Malformed extends RuntimeException {
+    public static final class Malformed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Malformed(String what, int offset) {
@@ -54,7 +60,7 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.ws();
         Object v = p.value(0);

@@ -1,4 +1,4 @@
-package dev.keysource.aws.internal;
+package dev.keysource.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
