@@ -32,11 +32,18 @@ public final class Cli {
     private final Map<String, String> env;
     private final OutputStream out;
     private final OutputStream err;
+    private final List<KeySourceProvider> providers;
 
     public Cli(Map<String, String> env, OutputStream out, OutputStream err) {
+        this(env, out, err, null);
+    }
+
+    /** With {@code providers} instead of the ones {@link ServiceLoader} finds (tests). */
+    Cli(Map<String, String> env, OutputStream out, OutputStream err, List<KeySourceProvider> providers) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.providers = providers;
     }
 
     /** Runs a command line; returns the exit code. */
@@ -164,6 +171,9 @@ public final class Cli {
 
     private KeyFetcher fetcher(Args args) {
         CachedKey.Builder b = CachedKey.builder(args.reference).environment(env);
+        if (providers != null) {
+            b.providers(providers);
+        }
         if (args.timeout != null) {
             b.timeout(args.timeout);
         }
