@@ -19,13 +19,14 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
  * Read latency through refreshes. One secret behind a backend that takes {@code --backend-ms} (50)
  * per call, a TTL of {@code --ttl-ms} (500) so a refresh runs every few hundred milliseconds, and
- * {@code --readers} (2) threads that each read it every {@code --interval-us} (50) microseconds for
+ * {@code --readers} (2) threads that each read it every {@code --interval-us} (200) microseconds for
  * {@code --seconds} after {@code --warmup} seconds.
  *
  * <p>Every read is recorded in an HdrHistogram (JMH's SampleTime would sample only some calls, and
@@ -54,11 +55,9 @@ public final class RefreshLatency {
         final long[] maxService;
         final long[] maxResponse;
         final long[] count;
-        /** Times this reader blocked on a monitor, waited (parked), and for how long, in the measured window. */
+        /** Times this reader blocked on a monitor, and for how long, in the measured window. */
         long blockedCount;
         long blockedMillis;
-        long waitedCount;
-        long waitedMillis;
 
         ReaderLog(int buckets) {
             maxService = new long[buckets];
@@ -75,7 +74,8 @@ public final class RefreshLatency {
         long ttlMs = args.longValue("ttl-ms", 500);
         long backendMs = args.longValue("backend-ms", 50);
         int readers = args.integer("readers", 2);
-        long intervalUs = args.longValue("interval-us", 50);
+        long intervalUs = args.longValue("interval-us", 200);
+        long spinUs = args.longValue("spin-us", 100);
         long bucketMs = args.longValue("bucket-ms", 10);
         Path out = args.path("out", "results/raw");
 
@@ -120,6 +120,7 @@ public final class RefreshLatency {
         }
         long bucketNanos = TimeUnit.MILLISECONDS.toNanos(bucketMs);
         long intervalNanos = TimeUnit.MICROSECONDS.toNanos(intervalUs);
+        long spinNanos = TimeUnit.MICROSECONDS.toNanos(spinUs);
         long warmupNanos = TimeUnit.SECONDS.toNanos(warmup);
         long windowNanos = TimeUnit.SECONDS.toNanos(seconds);
         int buckets = (int) (windowNanos / bucketNanos) + 1;
@@ -137,7 +138,7 @@ public final class RefreshLatency {
                 awaitUninterruptibly(go);
                 long start = startHolder[0];
                 read(read, log, start + offset, start + warmupNanos, start + warmupNanos + windowNanos,
-                        intervalNanos, bucketNanos);
+                        intervalNanos, spinNanos, bucketNanos);
             }, "reader-" + r);
             threads.add(t);
             t.start();
@@ -159,8 +160,6 @@ public final class RefreshLatency {
             all.response.add(log.response);
             all.blockedCount += log.blockedCount;
             all.blockedMillis += log.blockedMillis;
-            all.waitedCount += log.waitedCount;
-            all.waitedMillis += log.waitedMillis;
             for (int b = 0; b < buckets; b++) {
                 all.maxService[b] = Math.max(all.maxService[b], log.maxService[b]);
                 all.maxResponse[b] = Math.max(all.maxResponse[b], log.maxResponse[b]);
@@ -182,14 +181,13 @@ public final class RefreshLatency {
                 .put("backendMs", backendMs)
                 .put("readers", readers)
                 .put("intervalUs", intervalUs)
+                .put("spinUs", spinUs)
                 .put("bucketMs", bucketMs)
                 .put("reads", all.service.getTotalCount())
                 .put("backendCalls", backendCalls.size())
                 .put("backendCallsTotal", backend.calls() - callsBefore)
                 .put("readersBlockedCount", all.blockedCount)
                 .put("readersBlockedMs", all.blockedMillis)
-                .put("readersWaitedCount", all.waitedCount)
-                .put("readersWaitedMs", all.waitedMillis)
                 .put("slowReadsOver1ms", all.service.getCountBetweenValues(TimeUnit.MILLISECONDS.toNanos(1),
                         MAX_TRACKABLE));
         percentiles(res, "service", all.service);
@@ -205,9 +203,13 @@ public final class RefreshLatency {
                 all.blockedMillis);
     }
 
-    /** One reader's paced loop; a read that is late (behind a stalled one) is issued at once. */
+    /**
+     * One reader's paced loop: parks until {@code spin} before a read is due, then spins, so the readers
+     * leave CPU for the rest of the process (refreshes, the JIT, GC) instead of competing with it for
+     * two cores. A read that is late (behind a stalled one) is issued at once.
+     */
     static void read(Supplier<String> read, ReaderLog log, long first, long measureFrom, long end, long interval,
-                     long bucketNanos) {
+                     long spin, long bucketNanos) {
         long due = first;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
@@ -215,6 +217,10 @@ public final class RefreshLatency {
         while (due < end) {
             if (atStart == null && due >= measureFrom) {
                 atStart = mx.getThreadInfo(self);
+            }
+            long ahead = due - System.nanoTime();
+            if (ahead > spin) {
+                LockSupport.parkNanos(ahead - spin);
             }
             long t0;
             while ((t0 = System.nanoTime()) < due) {
@@ -242,10 +248,8 @@ public final class RefreshLatency {
         ThreadInfo atEnd = mx.getThreadInfo(self);
         if (atStart != null && atEnd != null) {
             log.blockedCount = atEnd.getBlockedCount() - atStart.getBlockedCount();
-            log.waitedCount = atEnd.getWaitedCount() - atStart.getWaitedCount();
             if (atStart.getBlockedTime() >= 0) { // -1 where contention monitoring is unsupported
                 log.blockedMillis = atEnd.getBlockedTime() - atStart.getBlockedTime();
-                log.waitedMillis = atEnd.getWaitedTime() - atStart.getWaitedTime();
             }
         }
     }

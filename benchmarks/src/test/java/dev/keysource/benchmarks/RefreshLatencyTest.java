@@ -17,7 +17,8 @@ class RefreshLatencyTest {
         long first = System.nanoTime();
 
         // due at first + 0..9 ms; the first 4 are warm-up: a late read is issued at once, never skipped
-        RefreshLatency.read(() -> "v" + reads.incrementAndGet(), log, first, first + 4 * ms, first + 10 * ms, ms, ms);
+        RefreshLatency.read(() -> "v" + reads.incrementAndGet(), log, first, first + 4 * ms, first + 10 * ms, ms,
+                ms / 10, ms);
 
         assertThat(reads.get()).isEqualTo(10);
         assertThat(log.service.getTotalCount()).isEqualTo(6);
@@ -34,7 +35,7 @@ class RefreshLatencyTest {
         RefreshLatency.ReaderLog log = new RefreshLatency.ReaderLog(10);
         long now = System.nanoTime();
 
-        assertThatThrownBy(() -> RefreshLatency.read(() -> null, log, now, now, now + 1_000_000, 1_000, 1_000_000))
+        assertThatThrownBy(() -> RefreshLatency.read(() -> null, log, now, now, now + 1_000_000, 1_000, 100, 1_000_000))
                 .isInstanceOf(IllegalStateException.class);
     }
 
