@@ -4,6 +4,7 @@ import dev.keysource.Secret;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceUnavailableException;
 import dev.keysource.script.ScriptSettings;
+import dev.keysource.spi.Json;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -26,8 +27,6 @@ import java.util.regex.Pattern;
  * quote the output: they say what is wrong at which position.
  */
 public final class HelperOutput {
-
-    private static final Pattern TIMESTAMP = Pattern.compile("[0-9TtZz:+\\-. ]{1,40}");
 
     private final String reference;
     private final Optional<String> jsonField;
@@ -60,9 +59,9 @@ public final class HelperOutput {
                     Map<String, Object> m = (Map<String, Object>) v;
                     json = m;
                 }
-            } catch (IllegalArgumentException e) {
+            } catch (Json.Malformed e) {
                 if (jsonField.isPresent()) {
-                    throw misconfigured("setting 'json-field' is set but stdout is " + e.getMessage());
+                    throw misconfigured("setting 'json-field' is set but stdout is not valid JSON: " + e.getMessage());
                 }
                 // not JSON after all: a plain token that happens to start with '{'
             }
@@ -101,10 +100,11 @@ public final class HelperOutput {
             Instant expiry = expiry(json.get("expires_at"), "expires_at");
             if (expiry == null && json.get("expires_in") != null) {
                 Object in = json.get("expires_in");
-                if (!(in instanceof BigDecimal) || ((BigDecimal) in).signum() < 0) {
+                BigDecimal seconds = number(in);
+                if (seconds == null || seconds.signum() < 0) {
                     throw misconfigured("the field expires_in must be a number of seconds");
                 }
-                expiry = clock.instant().plusMillis(((BigDecimal) in).movePointRight(3).longValue());
+                expiry = clock.instant().plusMillis(seconds.movePointRight(3).longValue());
             }
             String value = jsonField.isPresent() ? field(json, jsonField.get())
                     : stringField(json, "key", "key", "a JSON object whose 'key' is not a string");
@@ -145,8 +145,8 @@ public final class HelperOutput {
         if (v == null || v == Json.NULL) {
             return null;
         }
-        if (v instanceof BigDecimal) {
-            BigDecimal n = (BigDecimal) v;
+        BigDecimal n = number(v);
+        if (n != null) {
             // epoch seconds; a value past the year 5138 in seconds is taken as milliseconds
             long millis = n.compareTo(BigDecimal.valueOf(100_000_000_000L)) > 0 ? n.longValue()
                     : n.movePointRight(3).longValue();
@@ -164,7 +164,7 @@ public final class HelperOutput {
                 }
             }
             throw misconfigured("the JSON field " + path + " is not an ISO-8601 date-time such as "
-                    + "2030-01-01T00:00:00Z" + (TIMESTAMP.matcher(s).matches() ? ": '" + s + "'" : ""));
+                    + "2030-01-01T00:00:00Z" + (Pattern.matches("[0-9TtZz:+\\-. ]{1,40}", s) ? ": '" + s + "'" : ""));
         }
         throw misconfigured("the JSON field " + path + " is not an ISO-8601 date-time string");
     }
@@ -230,6 +230,17 @@ public final class HelperOutput {
         CharBuffer out = CharBuffer.allocate(bytes.length + 1);
         d.decode(in, out, true);
         return Math.min(in.position(), bytes.length - 1);
+    }
+
+    private static BigDecimal number(Object v) {
+        if (!(v instanceof Json.Num)) {
+            return null;
+        }
+        try {
+            return new BigDecimal(((Json.Num) v).text());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String u(int cp) {

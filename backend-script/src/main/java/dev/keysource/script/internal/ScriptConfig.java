@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 /** The resolved settings of one script reference; immutable. */
 public final class ScriptConfig {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*(k|kb|kib|m|mb|mib)?");
+    // compiled when a setting needs them: regular expressions cost start-up time on the CLI path
+    private static final String DURATION = "(\\d{1,12})(ms|s|m|h)?";
+    private static final String SIZE = "(\\d{1,9})\\s*(k|kb|kib|m|mb|mib)?";
     private static final int MIN_OUTPUT = 1024;
     private static final int MAX_OUTPUT = 64 * 1024 * 1024;
     private static final Duration MAX_MARGIN = Duration.ofMillis(500);
@@ -117,7 +118,7 @@ public final class ScriptConfig {
     }
 
     private static int size(String reference, ProviderContext ctx, String name, String text) {
-        Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        Matcher m = Pattern.compile(SIZE).matcher(text.trim().toLowerCase(Locale.ROOT));
         long v = -1;
         if (m.matches()) {
             v = Long.parseLong(m.group(1));
@@ -136,7 +137,7 @@ public final class ScriptConfig {
     private static Duration duration(String reference, ProviderContext ctx, String name, String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         Duration d = null;
-        Matcher m = DURATION.matcher(s);
+        Matcher m = Pattern.compile(DURATION).matcher(s);
         try {
             if (m.matches()) {
                 long n = Long.parseLong(m.group(1));
