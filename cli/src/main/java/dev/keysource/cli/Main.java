@@ -20,6 +20,8 @@ public final class Main {
         defaultProperty("org.slf4j.simpleLogger.logFile", "System.err");
         defaultProperty("org.slf4j.simpleLogger.showThreadName", "false");
         defaultProperty("org.slf4j.simpleLogger.showLogName", "false");
+        defaultProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider"); // no ServiceLoader scan
+        defaultProperty("slf4j.internal.verbosity", "WARN"); // and no note on stderr that it did so
         int code = new Cli(System.getenv(), new FileOutputStream(FileDescriptor.out),
                 new FileOutputStream(FileDescriptor.err)).run(args);
         System.exit(code);
