@@ -94,13 +94,15 @@ class ReportTest {
     }
 
     @Test
-    void results_startupFigures_includedAsPrinted() throws Exception {
+    void results_startupFiguresForScriptOnly_includedAsPrintedAndOthersMarked() throws Exception {
         writeFigures();
-        Files.writeString(raw().resolve("startup.md"), "| script | 80 ms | 1.6× |\n");
+        Files.writeString(raw().resolve("startup.txt"), "./keysource get script:echo k      80.0 ms\n");
 
         String md = new Report(dir).results();
 
-        assertThat(md).contains("| script | 80 ms | 1.6× |").doesNotContain("not yet measured");
+        assertThat(md).contains("```text\n./keysource get script:echo k      80.0 ms\n```")
+                .contains("| vault (loopback fake) | **not yet measured** | — | ≤ 2.5× |")
+                .doesNotContain("| script | **not yet measured**");
     }
 
     @Test
