@@ -85,16 +85,24 @@ final class HelperRun {
             if (!p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
                 r.timedOut = !out.overflowed();
                 r.killed = ProcessTree.killTree(p);
-                r.leftovers = ProcessTree.killPipeHolders(runId, pipes);
+                r.leftovers = ProcessTree.killLeftovers(runId, pipes, p.pid());
                 r.abandoned = !awaitBoth(out, err, grace);
-            } else if (!awaitBoth(out, err, grace)) {
-                // the helper is gone but something it started still holds stdout or stderr open
-                r.leftovers = ProcessTree.killPipeHolders(runId, pipes);
-                r.abandoned = !awaitBoth(out, err, grace);
+            } else {
+                // the helper is gone; anything it started that still holds its stdout or stderr goes too
+                r.leftovers = ProcessTree.killLeftovers(runId, pipes, p.pid());
+                if (!awaitBoth(out, err, grace)) {
+                    List<Long> more = ProcessTree.killLeftovers(runId, pipes, p.pid()); // started meanwhile
+                    if (!more.isEmpty()) {
+                        List<Long> all = new java.util.ArrayList<>(r.leftovers);
+                        all.addAll(more);
+                        r.leftovers = all;
+                    }
+                    r.abandoned = !awaitBoth(out, err, grace);
+                }
             }
         } catch (InterruptedException e) {
             ProcessTree.killTree(p);
-            ProcessTree.killPipeHolders(runId, pipes);
+            ProcessTree.killLeftovers(runId, pipes, p.pid());
             Thread.currentThread().interrupt();
             throw new SourceInterruptedException(reference, reference + ": interrupted while the helper was running; "
                     + "the helper and its child processes were killed", e);

@@ -60,23 +60,37 @@ final class ProcessTree {
     }
 
     /**
-     * Kills the processes that carry {@code runId} as their marker and hold one of {@code helperPipes}
-     * or of the pipes this JVM still holds. Linux only; returns their pids (empty elsewhere or when none).
-     * (Killing a process through {@link Process#destroyForcibly()} closes the JVM's ends of its pipes,
-     * hence the helper's own pipes, read when it started.)
+     * Kills what a helper left behind: the processes that carry {@code runId} as their marker and hold
+     * one of {@code helperPipes} (read when the helper started) or of the pipes this JVM still holds, or,
+     * when neither is known, any pipe on their stdout or stderr. Linux only (through {@code /proc});
+     * returns their pids, empty elsewhere or when none.
+     *
+     * <p>Called after every run, so it must be cheap: a process the helper started has a higher pid than
+     * the helper, so only the pids from {@code helperPid} to the last one allocated
+     * ({@code /proc/loadavg}) are looked at, usually a handful; all of {@code /proc} only when the pid
+     * counter wrapped or too many processes started meanwhile. (The JDK closes the JVM's end of a pipe
+     * when the helper exits while no thread is blocked reading it, so a drain reaching the end of its
+     * stream proves nothing about left-behind holders.)
      */
-    static List<Long> killPipeHolders(String runId, Set<String> helperPipes) {
+    static List<Long> killLeftovers(String runId, Set<String> helperPipes, long helperPid) {
         if (!Files.isDirectory(PROC.resolve("self/fd"))) {
             return List.of();
         }
         Set<String> ours = pipes(PROC.resolve("self"));
         ours.addAll(helperPipes);
-        if (ours.isEmpty()) {
-            return List.of();
-        }
         byte[] needle = (MARKER + "=" + runId).getBytes(StandardCharsets.US_ASCII);
         long self = ProcessHandle.current().pid();
         List<Long> killed = new ArrayList<>();
+        long last = lastPid();
+        if (last >= helperPid && last - helperPid <= PID_RANGE_LIMIT) {
+            for (long pid = helperPid + 1; pid <= last; pid++) {
+                Path dir = PROC.resolve(Long.toString(pid));
+                if (pid != self && Files.isDirectory(dir)) {
+                    killIfLeftover(dir, pid, needle, ours, killed);
+                }
+            }
+            return killed;
+        }
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC)) {
             for (Path dir : procs) {
                 String name = dir.getFileName().toString();
@@ -89,20 +103,52 @@ final class ProcessTree {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (pid == self || !hasMarker(dir, needle)) {
-                    continue;
-                }
-                Set<String> theirs = pipes(dir);
-                theirs.retainAll(ours);
-                if (!theirs.isEmpty()) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                    killed.add(pid);
+                if (pid != self) {
+                    killIfLeftover(dir, pid, needle, ours, killed);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // /proc changed under us or is unreadable: what we found is what we kill
         }
         return killed;
+    }
+
+    private static final long PID_RANGE_LIMIT = 4096;
+
+    private static void killIfLeftover(Path dir, long pid, byte[] needle, Set<String> ours, List<Long> killed) {
+        if (!hasMarker(dir, needle)) {
+            return;
+        }
+        boolean holds;
+        if (ours.isEmpty()) {
+            holds = isPipe(dir.resolve("fd/1")) || isPipe(dir.resolve("fd/2"));
+        } else {
+            Set<String> theirs = pipes(dir);
+            theirs.retainAll(ours);
+            holds = !theirs.isEmpty();
+        }
+        if (holds) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            killed.add(pid);
+        }
+    }
+
+    private static boolean isPipe(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString().startsWith("pipe:[");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The last pid allocated in this pid namespace (the last field of /proc/loadavg), or -1. */
+    private static long lastPid() {
+        try {
+            String s = new String(Files.readAllBytes(PROC.resolve("loadavg")), StandardCharsets.US_ASCII).trim();
+            return Long.parseLong(s.substring(s.lastIndexOf(' ') + 1));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static boolean hasMarker(Path procDir, byte[] needle) {

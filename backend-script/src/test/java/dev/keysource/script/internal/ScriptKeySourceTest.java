@@ -229,6 +229,29 @@ class ScriptKeySourceTest {
     }
 
     @Test
+    void fetch_helperExitsBeforeTheDrainsRead_grandchildHoldingThePipeIsStillKilled() throws Exception {
+        // drains that start late: the JDK's reaper closes the JVM's end of the pipes when the helper exits
+        // (no reader is blocked then), so the drains see the end of the stream at once
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "quick-exit.sh", "echo sk-quick\nsleep 300 &\necho $! > " + pidFile + "\nexit 0");
+        try (TestContext ctx = new TestContext()) {
+            java.util.concurrent.Executor late = task -> ctx.scheduler().schedule(task, 300,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            dev.keysource.KeyRef ref = dev.keysource.KeyRef.parseOpaque("script:" + h);
+            ScriptKeySource source = new ScriptKeySource(ref, ScriptConfig.resolve(ref, ctx), new TestContext() {
+                @Override
+                public java.util.concurrent.Executor executor() {
+                    return late;
+                }
+            });
+            assertThat(source.fetch().value()).isEqualTo("sk-quick");
+        }
+        List<Long> pids = pids(pidFile);
+        assertThat(pids).hasSize(1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !running(pids.get(0)));
+    }
+
+    @Test
     void fetch_hangingHelperWithGrandchildHoldingThePipe_bothKilledWithinTheLimit() {
         Path pidFile = dir.resolve("pids");
         // the subshell exits at once, so its background sleep is re-parented: no descendant of the helper any more

@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** A provider context for tests that drive a source directly. */
-final class TestContext implements ProviderContext, AutoCloseable {
+class TestContext implements ProviderContext, AutoCloseable {
 
     final Map<String, String> settings = new HashMap<>();
     final Map<String, String> env = Helpers.env();
