@@ -71,7 +71,8 @@ m_spawn=$(median "${t_spawn[@]}")
 m_launcher=$(median "${t_launcher[@]}")
 m_direct=$(median "${t_direct[@]}")
 
-echo "java: $("$java_bin" -version 2>&1 | head -1); $(nproc 2>/dev/null || echo '?') cores; medians of $runs runs"
+echo "java: $("$java_bin" -version 2>&1 | head -1); $(nproc 2>/dev/null || echo '?') cores; medians of $runs runs" \
+  "${KEYSOURCE_NO_BUILD:+(KEYSOURCE_NO_BUILD set: the launcher skipped its staleness check)}"
 printf '%-52s %8s ms\n' "trivial main (baseline)" "$(ms "$m_hello")"
 printf '%-52s %8s ms\n' "trivial main spawning sh -c 'echo k'" "$(ms "$m_spawn")"
 printf '%-52s %8s ms\n' "./keysource get $ref" "$(ms "$m_launcher")"
