@@ -34,7 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * that neither stream holds the secret or a credential.
  *
  * <p>The jar is {@code cli/target/keysource.jar} (or {@code -Dkeysource.cli.jar=PATH}); without it the
- * rows are skipped with a message, and so are rows whose scheme the jar does not bundle.
+ * rows are skipped with a message, and so are rows whose scheme the jar does not bundle. To run those
+ * anyway, {@code -Dkeysource.cli.extraClasspath=JARS} adds the missing backends' jars to the jar's class
+ * path (the CLI then runs as {@code java -cp keysource.jar:JARS dev.keysource.cli.Main}).
  */
 class CliFaultMatrixTest {
 
@@ -132,8 +134,15 @@ class CliFaultMatrixTest {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Djdk.net.hosts.file=" + System.getProperty("keysource.hosts.file",
                 Path.of("src", "test", "resources", "hosts").toAbsolutePath().toString()));
-        cmd.add("-jar");
-        cmd.add(JAR.toAbsolutePath().toString());
+        String extra = System.getProperty("keysource.cli.extraClasspath");
+        if (extra != null) {
+            cmd.add("-cp");
+            cmd.add(JAR.toAbsolutePath() + ":" + extra);
+            cmd.add("dev.keysource.cli.Main");
+        } else {
+            cmd.add("-jar");
+            cmd.add(JAR.toAbsolutePath().toString());
+        }
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().clear();

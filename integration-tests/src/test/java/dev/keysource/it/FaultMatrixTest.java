@@ -110,6 +110,16 @@ class FaultMatrixTest {
                 + " with a stale-on-error check; known defects: " + (defects.isEmpty() ? "none" : "\n  " + defects));
     }
 
+    @Test
+    void unknownHostRows_resolveNamesFromTheHostsFileOnly() throws Exception {
+        String hosts = System.getProperty("jdk.net.hosts.file");
+        assertThat(hosts).as("surefire's argLine sets jdk.net.hosts.file: no DNS traffic from this module").isNotNull();
+        assertThat(Files.readAllLines(Path.of(hosts))).allMatch(l -> l.isBlank() || l.endsWith(" localhost"));
+        assertThat(java.net.InetAddress.getByName("localhost").isLoopbackAddress()).isTrue();
+        assertThat(catchThrowable(() -> java.net.InetAddress.getByName("example.com")))
+                .isInstanceOf(java.net.UnknownHostException.class);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void get_firstLoadAgainstFault_behavesAsTheRowSays(Row row) throws Exception {
