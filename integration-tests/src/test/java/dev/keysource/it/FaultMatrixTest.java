@@ -149,7 +149,7 @@ class FaultMatrixTest {
                     assertThat(events.of(KeyEvent.Type.FETCH_FAILED)).as("a FETCH_FAILED event").hasSize(1)
                             .allSatisfy(e -> assertThat(e.failure()).get().isInstanceOf(x.type));
                 }
-                assertThat(rig.serverAttempts()).as("attempts the backend saw").isEqualTo(x.serverSeen);
+                assertThat(rig.serverAttempts()).as("attempts the backend saw: %s", rig.seen()).isEqualTo(x.serverSeen);
             }
             after(row, rig);
             assertTiming(row, x, elapsed);
@@ -187,7 +187,7 @@ class FaultMatrixTest {
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
                 assertThat(key.secret().matches(Canary.SECRET)).as("get() serves the good value").isTrue();
-                assertThat(rig.serverAttempts()).as("attempts the backend saw").isEqualTo(x.serverSeen);
+                assertThat(rig.serverAttempts()).as("attempts the backend saw: %s", rig.seen()).isEqualTo(x.serverSeen);
                 if (x.type == null) {
                     assertThat(failure).as("the fault is survived").isNull();
                     assertThat(events.types()).contains(KeyEvent.Type.REFRESHED);

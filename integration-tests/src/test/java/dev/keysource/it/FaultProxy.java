@@ -61,7 +61,7 @@ final class FaultProxy implements AutoCloseable {
 
         @Override
         public String toString() {
-            return method + " " + path;
+            return method + " " + path + (faulted ? " (faulted)" : "");
         }
     }
 
@@ -128,6 +128,7 @@ final class FaultProxy implements AutoCloseable {
     private final AtomicInteger faulted = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger faultedConnections = new AtomicInteger();
+    private volatile boolean refusing;
     private volatile SSLContext tls;
     private volatile Predicate<Request> match = r -> false;
     private volatile Fault fault;
@@ -194,12 +195,24 @@ final class FaultProxy implements AutoCloseable {
         return this;
     }
 
-    /** Closes the listening socket: new connections are refused from now on. */
+    /**
+     * Closes the listening socket: new connections are refused from now on. Waits for the acceptor to
+     * stop (a socket closed while a thread accepts on it is released only when that thread returns, and
+     * may accept one more connection meanwhile, which is then reset, not served).
+     */
     void refuse() {
+        refusing = true;
         try {
             listener.close();
         } catch (IOException e) {
             // already closed
+        }
+        if (Thread.currentThread() != acceptor) {
+            try {
+                acceptor.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -256,6 +269,15 @@ final class FaultProxy implements AutoCloseable {
                 s = listener.accept();
             } catch (IOException e) {
                 return; // closed
+            }
+            if (refusing) {
+                try {
+                    s.setSoLinger(true, 0);
+                } catch (IOException e) {
+                    // closing anyway
+                }
+                closeQuietly(s);
+                return;
             }
             connections.incrementAndGet();
             open.add(s);

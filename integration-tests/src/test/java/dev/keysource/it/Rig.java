@@ -44,6 +44,11 @@ abstract class Rig implements AutoCloseable {
 
     abstract void resetCounts();
 
+    /** What the backend saw, for failure messages. */
+    String seen() {
+        return "";
+    }
+
     /** Credentials that, like the secret, must never show in a message or log line. */
     List<String> credentials() {
         return List.of();
@@ -230,6 +235,11 @@ abstract class Rig implements AutoCloseable {
         }
 
         @Override
+        String seen() {
+            return proxy.requests() + ", faulted TLS connections " + proxy.faultedConnections();
+        }
+
+        @Override
         public void close() {
             proxy.close();
             vault.close();
@@ -292,6 +302,11 @@ abstract class Rig implements AutoCloseable {
         @Override
         List<String> credentials() {
             return List.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+        }
+
+        @Override
+        String seen() {
+            return proxy.connections() + " connections, requests " + proxy.requests();
         }
 
         @Override
