@@ -243,8 +243,10 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "Backend: %s ms per call. TTL %s ms for both clients (keysource refreshes "
                         + "ahead at 80%% ± 10%% of it; the caching client refreshes on the first read after a random "
                         + "50–100%% of it). %s reader threads, each reading every %s µs for %s s after %s s of warm-up, "
-                        + "every read recorded (HdrHistogram). *Service* = the `get()` call itself; *response* = from "
-                        + "when the read was due, so reads queued behind a stalled one count their wait too.%n%n",
+                        + "every read recorded (HdrHistogram). *Service* = the `get()` call itself; *response* = what a "
+                        + "perfectly paced caller would see: each read starts when due or when the previous one "
+                        + "ends, whichever is later, and takes its measured service time, so reads queued behind "
+                        + "a slow one count their wait (no coordinated omission).%n%n",
                 ks.get("backendMs"), ks.get("ttlMs"), ks.get("readers"), ks.get("intervalUs"), ks.get("seconds"),
                 ks.get("warmupSeconds")));
         md.append("| client | reads | backend calls | p50 | p99 | p99.9 | p99.99 | max |\n");
