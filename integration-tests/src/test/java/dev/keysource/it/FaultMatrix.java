@@ -249,12 +249,7 @@ final class FaultMatrix {
                 script("script-grandchild-holds-pipe", "the helper prints the key and exits, a grandchild keeps stdout open",
                         s -> "cat " + secret(s) + "\nsleep 30 &\necho $! > " + s.file("grandchild.pid") + "\nexit 0")
                         .succeeds(1)
-                        .after(FaultMatrix::grandchildKilled)
-                        .knownDefectInAfterCheck("the grandchild holding stdout survives when the helper exits before "
-                                + "the stdout drain thread blocks in read(): the JDK's process reaper then closes the "
-                                + "pipe (ProcessPipeInputStream.processExited), the drain sees EOF at once, and "
-                                + "HelperRun never looks for pipe holders (it does only when the drains outlive the "
-                                + "grace); seen on the first run of a new key"),
+                        .after(FaultMatrix::grandchildKilled),
                 script("script-stdout-flood", "the helper floods stdout (the secret, endlessly)",
                         s -> "exec yes \"$(cat " + secret(s) + ")\"")
                         .fails(SourceMisconfiguredException.class, 1, 1, "more than 65536 bytes", "max-output"),
@@ -473,10 +468,6 @@ final class FaultMatrix {
                 row("aws-tls-untrusted", "the endpoint presents a certificate from a CA the JVM does not trust",
                         d -> new Rig.Aws(d, TlsCerts.untrusted()), r -> { })
                         .fails(SourceMisconfiguredException.class, 1, 1, "certificate", "javax.net.ssl.trustStore")
-                        .knownDefect("an untrusted certificate is classified as a transient I/O error (retried 3 "
-                                + "times, exit 5) whose message says 'check the endpoint, network and proxy' but not how "
-                                + "to trust a CA; Vault classifies the same failure as misconfigured and names "
-                                + "VAULT_CACERT", SourceUnavailableException.class, 3, 3, "SSLHandshakeException")
                         .noStale("the JVM's default trust store is fixed for the test JVM, so no earlier fetch over "
                                 + "TLS can succeed against a private CA"),
                 row("aws-unknown-host", "the endpoint names a host that does not resolve", aws(),

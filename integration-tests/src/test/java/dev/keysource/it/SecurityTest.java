@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.keysource.CachedKey;
 import dev.keysource.KeySourceException;
 import dev.keysource.SourceMisconfiguredException;
-import dev.keysource.SourceUnavailableException;
 import dev.keysource.testkit.Canary;
 import dev.keysource.testkit.CanaryExtension;
 import java.io.IOException;
@@ -94,16 +93,9 @@ class SecurityTest {
             assertThat(rig.proxy.requests()).as("no request was sent over the unverified connection").isEmpty();
             assertThat(FaultMatrixTest.chain(t)).contains("SSLHandshakeException");
             Canary.assertAbsent(t);
-            try {
-                assertThat(t).isExactlyInstanceOf(SourceMisconfiguredException.class);
-                assertThat(t.getMessage()).as("the message says how to trust a CA")
-                        .containsIgnoringCase("certificate").contains("javax.net.ssl.trustStore");
-                System.out.println("NOTE: the AWS TLS known defect is fixed: flip this test to plain assertions");
-            } catch (AssertionError e) {
-                System.out.println("WARNING: KNOWN DEFECT (aws-tls-untrusted): " + e.getMessage().replace('\n', ' '));
-                assertThat(t).isExactlyInstanceOf(SourceUnavailableException.class);
-                assertThat(t.getMessage()).contains("check the endpoint, network and proxy");
-            }
+            assertThat(t).isExactlyInstanceOf(SourceMisconfiguredException.class);
+            assertThat(t.getMessage()).as("the message says how to trust a CA")
+                    .containsIgnoringCase("certificate").contains("javax.net.ssl.trustStore");
         }
     }
 

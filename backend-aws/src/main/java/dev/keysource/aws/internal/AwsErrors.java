@@ -177,6 +177,15 @@ final class AwsErrors {
                         + classes + "); if this persists, check that the endpoint is Secrets Manager", null);
             }
         }
+        if (has(chain, java.security.cert.CertificateException.class)
+                || has(chain, java.security.cert.CertPathBuilderException.class)
+                || has(chain, javax.net.ssl.SSLPeerUnverifiedException.class)) {
+            // retrying cannot help: the endpoint's certificate is not trusted by this JVM
+            return new SourceMisconfiguredException(reference, reference + ": the TLS certificate of the Secrets "
+                    + "Manager endpoint " + where.describe() + " is not trusted (" + classes + "); if it is signed by a "
+                    + "private CA, add that CA to a trust store and run with -Djavax.net.ssl.trustStore=PATH "
+                    + "(and -Djavax.net.ssl.trustStorePassword), or fix the endpoint setting", null);
+        }
         Throwable root = chain.get(chain.size() - 1);
         if (has(chain, IOException.class) || has(chain, UncheckedIOException.class)) {
             if (isNetwork(root)) {

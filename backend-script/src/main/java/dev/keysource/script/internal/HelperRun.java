@@ -84,8 +84,12 @@ final class HelperRun {
         try {
             if (!p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
                 r.timedOut = !out.overflowed();
+                java.util.Set<Long> tree = new java.util.HashSet<>();
+                p.descendants().forEach(d -> tree.add(d.pid()));
                 r.killed = ProcessTree.killTree(p);
-                r.leftovers = ProcessTree.killLeftovers(runId, pipes, p.pid());
+                List<Long> left = new java.util.ArrayList<>(ProcessTree.killLeftovers(runId, pipes, p.pid()));
+                left.removeAll(tree); // killed with the tree, still exiting: count them once
+                r.leftovers = left;
                 r.abandoned = !awaitBoth(out, err, grace);
             } else {
                 // the helper is gone; anything it started that still holds its stdout or stderr goes too

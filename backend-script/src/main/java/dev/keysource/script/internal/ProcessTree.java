@@ -78,6 +78,12 @@ final class ProcessTree {
         }
         Set<String> ours = pipes(PROC.resolve("self"));
         ours.addAll(helperPipes);
+        // the JVM's own stdio may be pipes from its parent (a CLI run by a tool): a process holding those is
+        // not ours to judge; any other pipe on a marked process's stdout/stderr is a helper's left-behind pipe
+        Set<String> inherited = new HashSet<>();
+        for (String fd : new String[] {"0", "1", "2"}) {
+            link(PROC.resolve("self/fd/" + fd)).ifPresent(inherited::add);
+        }
         byte[] needle = (MARKER + "=" + runId).getBytes(StandardCharsets.US_ASCII);
         long self = ProcessHandle.current().pid();
         List<Long> killed = new ArrayList<>();
@@ -86,7 +92,7 @@ final class ProcessTree {
             for (long pid = helperPid + 1; pid <= last; pid++) {
                 Path dir = PROC.resolve(Long.toString(pid));
                 if (pid != self && Files.isDirectory(dir)) {
-                    killIfLeftover(dir, pid, needle, ours, killed);
+                    killIfLeftover(dir, pid, needle, ours, inherited, killed);
                 }
             }
             return killed;
@@ -104,7 +110,7 @@ final class ProcessTree {
                     continue;
                 }
                 if (pid != self) {
-                    killIfLeftover(dir, pid, needle, ours, killed);
+                    killIfLeftover(dir, pid, needle, ours, inherited, killed);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -115,29 +121,31 @@ final class ProcessTree {
 
     private static final long PID_RANGE_LIMIT = 4096;
 
-    private static void killIfLeftover(Path dir, long pid, byte[] needle, Set<String> ours, List<Long> killed) {
+    private static void killIfLeftover(Path dir, long pid, byte[] needle, Set<String> ours, Set<String> inherited,
+                                       List<Long> killed) {
         if (!hasMarker(dir, needle)) {
             return;
         }
-        boolean holds;
-        if (ours.isEmpty()) {
-            holds = isPipe(dir.resolve("fd/1")) || isPipe(dir.resolve("fd/2"));
-        } else {
-            Set<String> theirs = pipes(dir);
-            theirs.retainAll(ours);
-            holds = !theirs.isEmpty();
-        }
+        Set<String> theirs = pipes(dir);
+        theirs.retainAll(ours);
+        boolean holds = !theirs.isEmpty() || helperPipe(dir.resolve("fd/1"), inherited)
+                || helperPipe(dir.resolve("fd/2"), inherited);
         if (holds) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             killed.add(pid);
         }
     }
 
-    private static boolean isPipe(Path fd) {
+    /** Whether the fd is a pipe other than one of the JVM's own inherited stdio pipes. */
+    private static boolean helperPipe(Path fd, Set<String> inherited) {
+        return link(fd).filter(t -> t.startsWith("pipe:[") && !inherited.contains(t)).isPresent();
+    }
+
+    private static java.util.Optional<String> link(Path fd) {
         try {
-            return Files.readSymbolicLink(fd).toString().startsWith("pipe:[");
+            return java.util.Optional.of(Files.readSymbolicLink(fd).toString());
         } catch (IOException | RuntimeException e) {
-            return false;
+            return java.util.Optional.empty();
         }
     }
 
