@@ -123,7 +123,20 @@ class ReportTest {
 
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         assertThat(text).startsWith("# title\n\n" + Report.HEADLINE_START + "\n").endsWith(Report.HEADLINE_END + "\n\n## rest\n");
-        assertThat(text).doesNotContain("old figures").contains("| hot read, 2 threads (ops/µs) | 250 (0.83× of the floor) | 5.00 |");
+        assertThat(text).doesNotContain("old figures")
+                .contains("| hot read, 2 threads (ops/µs) | 250 (0.83× of the floor) | 5.00 |")
+                .contains("| read latency during refreshes, p99.9 / max (µs, response time) | 1.000 / 1.000 | "
+                        + "50000.000 / 50000.000 |")
+                .contains("| CLI start-to-key, `script:` backend, vs a trivial Java main | not yet measured |");
+    }
+
+    @Test
+    void startupRatio_scriptOutput_readsLauncherRatio() throws Exception {
+        Files.writeString(raw().resolve("startup.txt"), "trivial main (baseline)   36.7 ms\n"
+                + "ratio ./keysource get / trivial main: 2.87x (target <= 2x)\n"
+                + "ratio java -jar keysource.jar get / trivial main: 2.90x; / spawning main: 1.95x\n");
+
+        assertThat(new Report(dir).startupRatio()).isEqualTo("2.87×");
     }
 
     @Test
