@@ -97,18 +97,29 @@ done
 "$java" -XX:+UseSerialGC -Xms1g -Xmx1g -cp "$jar" dev.keysource.benchmarks.MemoryFootprint \
     --impl keysource-default --keys 1000 --out "$raw"
 
-startup="$here/startup/run.sh"
-if [ -f "$startup" ]; then
-  # the CLI's own start-up benchmark (owned by the CLI work): medians of N runs of ./keysource get vs a trivial main
-  if [ "$mode" = quick ]; then startup_runs=10; else startup_runs=20; fi
-  say "4. CLI start-to-key: benchmarks/startup/run.sh $startup_runs"
-  echo "startupScript=benchmarks/startup/run.sh $startup_runs" >> "$raw/env.properties"
-  if ! bash "$startup" "$startup_runs" > "$raw/startup.txt" 2> "$raw/startup.log"; then
-    say "the start-up script failed; see $raw/startup.log"
-    echo "startupFailed=true" >> "$raw/env.properties"
-  fi
+# the CLI's own start-up benchmarks (owned by the CLI work): startup/run.sh first (it builds the
+# trivial-main baseline the others reuse), then any other startup/*.sh; medians of N runs each
+startup_scripts=()
+[ -f "$here/startup/run.sh" ] && startup_scripts+=("$here/startup/run.sh")
+for s in "$here"/startup/*.sh; do
+  [ -f "$s" ] && [ "$(basename "$s")" != run.sh ] && startup_scripts+=("$s")
+done
+if [ "$mode" = quick ]; then startup_runs=10; else startup_runs=20; fi
+if [ ${#startup_scripts[@]} -gt 0 ]; then
+  names=""
+  for s in "${startup_scripts[@]}"; do
+    name="benchmarks/startup/$(basename "$s") $startup_runs"
+    names="${names:+$names, }$name"
+    say "4. CLI start-to-key: $name"
+    echo "\$ $name" >> "$raw/startup.txt"
+    if ! bash "$s" "$startup_runs" >> "$raw/startup.txt" 2>> "$raw/startup.log"; then
+      say "$name failed; see $raw/startup.log"
+      echo "startupFailed=true" >> "$raw/env.properties"
+    fi
+  done
+  echo "startupScript=$names" >> "$raw/env.properties"
 else
-  say "4. CLI start-to-key: benchmarks/startup/run.sh does not exist; marked not yet measured"
+  say "4. CLI start-to-key: benchmarks/startup/*.sh does not exist; marked not yet measured"
 fi
 
 echo "loadAfter=$(load)" >> "$raw/env.properties"

@@ -96,11 +96,13 @@ class ReportTest {
     @Test
     void results_startupFiguresForScriptOnly_includedAsPrintedAndOthersMarked() throws Exception {
         writeFigures();
-        Files.writeString(raw().resolve("startup.txt"), "./keysource get script:echo k      80.0 ms\n");
+        Files.writeString(raw().resolve("startup.txt"), "./keysource get script:echo k      80.0 ms\n"
+                + "ratio ./keysource get / trivial main: 2.00x (target <= 2x)\n");
 
         String md = new Report(dir).results();
 
-        assertThat(md).contains("```text\n./keysource get script:echo k      80.0 ms\n```")
+        assertThat(md).contains("```text\n./keysource get script:echo k      80.0 ms\n"
+                        + "ratio ./keysource get / trivial main: 2.00x (target <= 2x)\n```")
                 .contains("| vault (loopback fake) | **not yet measured** | — | ≤ 2.5× |")
                 .doesNotContain("| script | **not yet measured**");
     }
@@ -127,16 +129,23 @@ class ReportTest {
                 .contains("| hot read, 2 threads (ops/µs) | 250 (0.83× of the floor) | 5.00 |")
                 .contains("| read latency during refreshes, p99.9 / max (µs, response time) | 1.000 / 1.000 | "
                         + "50000.000 / 50000.000 |")
-                .contains("| CLI start-to-key, `script:` backend, vs a trivial Java main | not yet measured |");
+                .contains("| CLI start-to-key vs a trivial Java main: script / Vault / AWS | not measured / not measured / "
+                        + "not measured |");
     }
 
     @Test
-    void startupRatio_scriptOutput_readsLauncherRatio() throws Exception {
-        Files.writeString(raw().resolve("startup.txt"), "trivial main (baseline)   36.7 ms\n"
+    void startupRatios_bothScriptsOutput_readsEachBackend() throws Exception {
+        Files.writeString(raw().resolve("startup.txt"), "$ benchmarks/startup/run.sh 10\n"
+                + "trivial main (baseline)   36.7 ms\n"
                 + "ratio ./keysource get / trivial main: 2.87x (target <= 2x)\n"
-                + "ratio java -jar keysource.jar get / trivial main: 2.90x; / spawning main: 1.95x\n");
+                + "ratio java -jar keysource.jar get / trivial main: 2.90x; / spawning main: 1.95x\n"
+                + "$ benchmarks/startup/backends.sh 10\n"
+                + "./keysource get vault:secret/claude-code#api_key          90.1 ms  2.41x (target <= 2.5x)\n"
+                + "./keysource get aws-sm:prod/claude#api_key               200.0 ms  5.30x (target <= 6x)\n");
 
-        assertThat(new Report(dir).startupRatio()).isEqualTo("2.87×");
+        assertThat(new Report(dir).startupRatios())
+                .containsEntry("script", "2.87×").containsEntry("vault", "2.41×").containsEntry("aws-sm", "5.30×");
+        assertThat(new Report(dir).results()).doesNotContain("not yet measured");
     }
 
     @Test
