@@ -331,7 +331,7 @@ public final class Report {
         String printed = Files.isRegularFile(txt) ? Files.readString(txt, StandardCharsets.UTF_8).strip() : "";
         if (!printed.isEmpty()) {
             md.append("From `").append(env.getOrDefault("startupScript", "benchmarks/startup/run.sh"))
-                    .append("` (the CLI's start-up benchmark), as it printed:\n\n```text\n").append(printed)
+                    .append("` (the CLI's start-up benchmarks), as printed:\n\n```text\n").append(printed)
                     .append("\n```\n");
         }
         if ("true".equals(env.get("startupFailed"))) {
