@@ -40,15 +40,18 @@ final class ProcessTree {
         for (ProcessHandle h : tree) {
             h.destroyForcibly();
         }
-        // anything forked while we were killing
-        int extra = 0;
+        // anything forked while we were killing (each process counted once: the ones just killed may
+        // still be listed as descendants of their parents while they exit)
+        Set<Long> killed = new HashSet<>();
+        tree.forEach(h -> killed.add(h.pid()));
         for (ProcessHandle h : tree) {
             for (ProcessHandle late : h.descendants().collect(Collectors.toList())) {
-                late.destroyForcibly();
-                extra++;
+                if (killed.add(late.pid())) {
+                    late.destroyForcibly();
+                }
             }
         }
-        return tree.size() + extra;
+        return killed.size();
     }
 
     /**
