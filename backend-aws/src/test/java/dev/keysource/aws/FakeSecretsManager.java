@@ -2,6 +2,7 @@ package dev.keysource.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.keysource.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -303,6 +304,19 @@ public final class FakeSecretsManager implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // HTTP
 
+    /** The scalar members of a JSON object (all a GetSecretValue request holds), as text. */
+    private static Map<String, String> flat(Object json) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (json instanceof Map) {
+            ((Map<?, ?>) json).forEach((k, v) -> {
+                if (!(v instanceof Map) && !(v instanceof List)) {
+                    out.put(String.valueOf(k), String.valueOf(v));
+                }
+            });
+        }
+        return out;
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         String requestId = "fake-" + requestCounter.incrementAndGet() + "-0000-4000-8000-000000000000";
         String body;
@@ -312,8 +326,8 @@ public final class FakeSecretsManager implements AutoCloseable {
         String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
         Map<String, String> params;
         try {
-            params = MiniJson.parseFlat(body);
-        } catch (IllegalArgumentException e) {
+            params = flat(Json.parse(body));
+        } catch (Json.Malformed e) {
             params = Map.of();
         }
         String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
@@ -556,101 +570,5 @@ public final class FakeSecretsManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** Reads a flat JSON object of string (or scalar) values: all a GetSecretValue request holds. */
-    static final class MiniJson {
-        private final String s;
-        private int i;
-
-        private MiniJson(String s) {
-            this.s = s;
-        }
-
-        static Map<String, String> parseFlat(String text) {
-            MiniJson p = new MiniJson(text.trim());
-            Map<String, String> out = new LinkedHashMap<>();
-            p.expect('{');
-            p.ws();
-            if (p.peek() == '}') {
-                return out;
-            }
-            while (true) {
-                p.ws();
-                String k = p.string();
-                p.ws();
-                p.expect(':');
-                p.ws();
-                String v = p.peek() == '"' ? p.string() : p.scalar();
-                out.put(k, v);
-                p.ws();
-                char c = p.next();
-                if (c == '}') {
-                    return out;
-                }
-                if (c != ',') {
-                    throw new IllegalArgumentException("expected , or } at " + p.i);
-                }
-            }
-        }
-
-        private String scalar() {
-            int start = i;
-            while (i < s.length() && ",} \t\r\n".indexOf(s.charAt(i)) < 0) {
-                i++;
-            }
-            return s.substring(start, i);
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                char c = next();
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = next();
-                switch (e) {
-                    case 'n': b.append('\n'); break;
-                    case 'r': b.append('\r'); break;
-                    case 't': b.append('\t'); break;
-                    case 'b': b.append('\b'); break;
-                    case 'f': b.append('\f'); break;
-                    case 'u':
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                        break;
-                    default: b.append(e);
-                }
-            }
-        }
-
-        private void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        private char peek() {
-            return i < s.length() ? s.charAt(i) : '\0';
-        }
-
-        private char next() {
-            if (i >= s.length()) {
-                throw new IllegalArgumentException("unexpected end");
-            }
-            return s.charAt(i++);
-        }
-
-        private void expect(char c) {
-            if (next() != c) {
-                throw new IllegalArgumentException("expected " + c + " at " + (i - 1));
-            }
-        }
     }
 }

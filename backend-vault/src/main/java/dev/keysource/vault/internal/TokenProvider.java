@@ -158,7 +158,10 @@ abstract class TokenProvider {
             this.o = o;
         }
 
-        abstract String loginPath();
+        /** Both login methods post to {@code auth/<mount>/login}. */
+        final String loginPath() {
+            return "auth/" + o.authMount + "/login";
+        }
 
         abstract String name();
 
@@ -219,11 +222,6 @@ abstract class TokenProvider {
         }
 
         @Override
-        String loginPath() {
-            return "auth/" + o.authMount + "/login";
-        }
-
-        @Override
         String name() {
             return "AppRole";
         }
@@ -247,11 +245,6 @@ abstract class TokenProvider {
     static final class Kubernetes extends LoginMethod {
         Kubernetes(VaultOptions o) {
             super(o);
-        }
-
-        @Override
-        String loginPath() {
-            return "auth/" + o.authMount + "/login";
         }
 
         @Override
