@@ -49,7 +49,7 @@ final class FaultMatrix {
         return TIMEOUT.multipliedBy(ATTEMPTS).plus(backoffs).plus(MARGIN);
     }
 
-    /** The exit code of the CLI for an outcome (DESIGN §7): 0, 3 not found, 4 rejected, 5 unavailable, 6 misconfigured. */
+    /** The exit code of the CLI for an outcome (docs/design.md §7): 0, 3 not found, 4 rejected, 5 unavailable, 6 misconfigured. */
     static int exitCodeOf(Class<? extends KeySourceException> type) {
         if (type == null) {
             return 0;
