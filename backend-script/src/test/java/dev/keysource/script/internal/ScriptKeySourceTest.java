@@ -133,6 +133,27 @@ class ScriptKeySourceTest {
     }
 
     @Test
+    void fetch_jsonKeyOnStdoutEchoedInsideAStderrLine_isMaskedWherever() {
+        // issue 15 #2: the stdout line is {"key":"..."}, so masking whole stdout lines missed the value itself
+        Path h = script(dir, "json-then-fails.sh", "echo '{\"key\":\"" + Canary.SECRET + "\",\"note\":\"tok-"
+                + "abcdef12\"}'\necho \"vault said: token=" + Canary.SECRET + "; retry with tok-abcdef12 or "
+                + Canary.SECRET + "x\" >&2\nexit 1");
+        KeySourceException e = failure(h.toString());
+        assertThat(e.getMessage()).doesNotContain(Canary.SECRET).doesNotContain("tok-abcdef12")
+                .contains("stderr: \"vault said: token=****; retry with **** or ****x\"");
+    }
+
+    @Test
+    void quote_masksEveryLineWordAndJsonStringOfStdout() {
+        String stdout = "{\"Credentials\":{\"AccessKeyId\":\"AKIAEXAMPLE1\",\"SessionToken\":\"sess-tok-9\"}}";
+        assertThat(Stderr.quote(("id AKIAEXAMPLE1, token sess-tok-9\nraw " + stdout).getBytes(), stdout))
+                .isEqualTo("id ****, token ****\\nraw ****");
+        assertThat(Stderr.quote("export KEY=abcdef123 done".getBytes(), "# comment\nabcdef123 extra"))
+                .isEqualTo("export KEY=**** done");
+        assertThat(Stderr.quote("short ab stays".getBytes(), "ab")).isEqualTo("short ab stays");
+    }
+
+    @Test
     void fetch_longStderr_quotesFirst500TrimmedCharacters() {
         Path h = script(dir, "noisy.sh", "printf '\\n\\n  ' >&2; head -c 2000 /dev/zero | tr '\\0' e >&2; exit 2");
         KeySourceException e = failure(h.toString());
