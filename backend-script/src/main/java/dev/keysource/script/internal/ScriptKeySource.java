@@ -61,7 +61,7 @@ public final class ScriptKeySource implements KeySource {
             helperFile.check(reference, p);
         });
         HelperRun.Result r = HelperRun.run(reference, config.command, ctx.environment(), config.workingDir,
-                config.maxOutput, config.runLimit, grace, ctx.executor());
+                config.maxOutput, config.runLimit, grace);
         String stdoutText = new String(r.stdout, StandardCharsets.UTF_8).strip();
         if (r.overflow) {
             throw new SourceMisconfiguredException(reference, reference + ": the helper printed more than "

@@ -61,6 +61,23 @@ class ScriptKeySourceTest {
     }
 
     @Test
+    void fetch_singleThreadExecutor_readsTheOutputOnTheBackendsOwnThreads() throws Exception {
+        // issue 11 item 5: the output used to be drained on the key's executor, whose only thread ran the fetch
+        Path h = script(dir, "get-key.sh", "echo sk-one-thread");
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newFixedThreadPool(1);
+        try (dev.keysource.CachedKey key = dev.keysource.CachedKey.builder("script:" + h)
+                .providers(List.of(new dev.keysource.script.ScriptProvider()))
+                .environment(Helpers.env()).systemProperties(java.util.Map.of())
+                .executor(one).maxAttempts(1).timeout(LIMIT).build()) {
+            assertThat(key.get()).isEqualTo("sk-one-thread");
+        } finally {
+            one.shutdownNow();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("keysource-script-io-"))
+                .isNotEmpty().allMatch(Thread::isDaemon);
+    }
+
+    @Test
     void fetch_surroundingWhitespace_isTrimmed() {
         Path h = script(dir, "ws.sh", "printf '  \\n\\t sk-trimmed \\r\\n\\n'");
         assertThat(fetch(h.toString()).value()).isEqualTo("sk-trimmed");
