@@ -306,6 +306,34 @@ class ScriptKeySourceTest {
         await().atMost(Duration.ofSeconds(2)).until(() -> pids.stream().noneMatch(Helpers::running));
     }
 
+    // issue 15 #7: nothing a helper started is left running, whatever it did to its environment and stdio
+
+    @Test
+    void fetch_backgroundProcessWithClosedStdioAndNoEnvironment_isKilledAfterTheRun() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessTree.SETSID.isPresent(), "needs setsid (Linux)");
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "orphan.sh", "(env -i sleep 31 </dev/null >/dev/null 2>&1 & echo $! > " + pidFile + ")\n"
+                + "echo sk-orphan");
+        assertThat(fetch(h.toString()).value()).isEqualTo("sk-orphan");
+        List<Long> pids = pids(pidFile);
+        assertThat(pids).hasSize(1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !running(pids.get(0)));
+    }
+
+    @Test
+    void fetch_backgroundProcessHoldingStdoutWithoutMarker_isKilledAndNoReaderIsLeftBlocked() {
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "holder.sh", "(env -i sleep 31 & echo $! >> " + pidFile + ")\necho sk-holder");
+        for (int i = 0; i < 5; i++) {
+            assertThat(fetch(h.toString()).value()).isEqualTo("sk-holder");
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> pids(pidFile).size() == 5
+                && pids(pidFile).stream().noneMatch(Helpers::running));
+        await().atMost(Duration.ofSeconds(2)).until(() -> Thread.getAllStackTraces().entrySet().stream()
+                .noneMatch(e -> java.util.Arrays.stream(e.getValue())
+                        .anyMatch(f -> f.getClassName().equals(Drain.class.getName()))));
+    }
+
     @Test
     void fetch_missingHelperFile_isMisconfiguredWithShellMessage() {
         Path missing = dir.resolve("no-such-helper.sh");
