@@ -322,6 +322,35 @@ class SecurityTest {
         }
     }
 
+    /**
+     * Issue 15 #2: a helper that prints {"key": secret}, echoes the key inside a stderr line and exits 1.
+     * Masking whole stdout lines missed it: the library message, {@code keysource get}'s one line and
+     * {@code keysource check --format json}'s error must not hold it.
+     */
+    @Test
+    void fetch_jsonKeyEchoedInsideAStderrLine_isMaskedInEveryMessage() throws IOException {
+        try (Rig.Script rig = helperRig()) {
+            rig.body("printf '{\"key\":\"%s\"}\\n' \"$(cat " + Rig.Script.q(rig.secretFile) + ")\"\n"
+                    + "echo \"upstream said: key=$(cat " + Rig.Script.q(rig.secretFile) + ") is revoked\" >&2\nexit 1");
+
+            KeySourceException e = failure(rig);
+            assertThat(e.getMessage()).contains("stderr: \"upstream said: key=**** is revoked\"");
+            Canary.assertAbsent("the library's message", e.getMessage());
+
+            Assumptions.assumeTrue(Files.isRegularFile(CliFaultMatrixTest.JAR), "no CLI jar");
+            Map<String, String> env = rig.env();
+            env.put("KEYSOURCE_ATTEMPTS", "1");
+            CliFaultMatrixTest.Result get = CliFaultMatrixTest.run(rig.dir, env, "get", rig.reference());
+            assertThat(get.exit).isEqualTo(5);
+            assertThat(get.stderr).contains("key=**** is revoked");
+            Canary.assertAbsent("keysource get's stderr", get.stderr);
+            CliFaultMatrixTest.Result check = CliFaultMatrixTest.run(rig.dir, env, "check", "--format", "json",
+                    rig.reference());
+            assertThat(check.stdoutText()).contains("key=**** is revoked");
+            Canary.assertAbsent("keysource check --format json", check.stdoutText() + check.stderr);
+        }
+    }
+
     // ============================================================================================ canary
 
     @Test

@@ -29,6 +29,9 @@ final class HelperRun {
     /** How much stderr is kept for the message (the message quotes at most 500 characters of it). */
     static final int STDERR_KEEP = 16 * 1024;
 
+    /** How long to wait for the pipes of a helper killed at its time limit: 100 ms. */
+    static final Duration KILLED_GRACE = Duration.ofMillis(100);
+
     /** What happened. */
     static final class Result {
         int exitCode = -1;
@@ -68,10 +71,12 @@ final class HelperRun {
             // already gone
         }
         Set<String> pipes = ProcessTree.pipesOf(p.pid());
-        long session = ProcessTree.ownSession(p.pid());
+        // through setsid the helper leads its own session, whose id is its pid (read now, /proc might not show
+        // it yet: setsid runs first)
+        long session = pb.command().get(0).equals(ProcessTree.SETSID.orElse(null)) ? p.pid() : -1;
         Runnable kill = HelperIo.started(() -> {
             ProcessTree.killTree(p);
-            ProcessTree.killLeftovers(runId, pipes, p.pid(), session);
+            ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
         });
         try {
             return await(reference, p, runId, pipes, session, maxOutput, limit, grace, start);
@@ -123,26 +128,34 @@ final class HelperRun {
             HelperIo.executor().execute(err);
         } catch (RejectedExecutionException e) {
             ProcessTree.killTree(p);
-            ProcessTree.killLeftovers(runId, pipes, p.pid(), session);
+            ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
             throw new SourceUnavailableException(reference, reference + ": cannot read the helper's output: no "
                     + "thread to read it on", e);
         }
         LOG.debug("keysource: started helper for {} (pid {})", reference, p.pid());
         try {
-            if (!p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+            // the limit counts from before the start: starting a process on a loaded machine takes time too
+            if (!p.waitFor(Math.max(0, limit.toNanos() - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)) {
                 r.timedOut = !out.overflowed();
                 java.util.Set<Long> tree = new java.util.HashSet<>();
                 p.descendants().forEach(d -> tree.add(d.pid()));
                 r.killed = ProcessTree.killTree(p);
-                List<Long> left = new java.util.ArrayList<>(ProcessTree.killLeftovers(runId, pipes, p.pid(), session));
+                List<Long> left = new java.util.ArrayList<>(ProcessTree.killLeftovers(runId, pipes, p.pid(), session,
+                        false));
                 left.removeAll(tree); // killed with the tree, still exiting: count them once
                 r.leftovers = left;
-                r.abandoned = !awaitBoth(out, err, grace);
+                // everything is killed: the pipes close as the processes die; a short wait keeps the time limit
+                Duration killedGrace = KILLED_GRACE.compareTo(grace) < 0 ? KILLED_GRACE : grace;
+                if (!awaitBoth(out, err, killedGrace)) {
+                    ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
+                    r.abandoned = !awaitBoth(out, err, killedGrace);
+                }
             } else {
                 // the helper is gone; anything it started that still holds its stdout or stderr goes too
-                r.leftovers = ProcessTree.killLeftovers(runId, pipes, p.pid(), session);
+                r.leftovers = ProcessTree.killLeftovers(runId, pipes, p.pid(), session, false);
                 if (!awaitBoth(out, err, grace)) {
-                    List<Long> more = ProcessTree.killLeftovers(runId, pipes, p.pid(), session); // started meanwhile
+                    // started meanwhile, or holding a pipe without the marker
+                    List<Long> more = ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
                     if (!more.isEmpty()) {
                         List<Long> all = new java.util.ArrayList<>(r.leftovers);
                         all.addAll(more);
@@ -153,7 +166,7 @@ final class HelperRun {
             }
         } catch (InterruptedException e) {
             ProcessTree.killTree(p);
-            ProcessTree.killLeftovers(runId, pipes, p.pid(), session);
+            ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
             Thread.currentThread().interrupt();
             throw new SourceInterruptedException(reference, reference + ": interrupted while the helper was running; "
                     + "the helper and its child processes were killed", e);

@@ -43,16 +43,7 @@ final class ProcessTree {
     private ProcessTree() {
     }
 
-    /**
-     * The session of a helper that leads its own (started through {@link #SETSID}), read from
-     * {@code /proc/<pid>/stat}; -1 when it does not lead one (it then shares the JVM's, which is never
-     * swept) or is gone.
-     */
-    static long ownSession(long pid) {
-        long sid = session(PROC.resolve(Long.toString(pid)));
-        return sid == pid ? sid : -1;
-    }
-
+    /** The session id of a process, from {@code /proc/<pid>/stat}; -1 when it is gone or unreadable. */
     private static long session(Path procDir) {
         try {
             String stat = new String(Files.readAllBytes(procDir.resolve("stat")), StandardCharsets.US_ASCII);
@@ -107,17 +98,18 @@ final class ProcessTree {
      * stream proves nothing about left-behind holders.)
      */
     static List<Long> killLeftovers(String runId, Set<String> helperPipes, long helperPid) {
-        return killLeftovers(runId, helperPipes, helperPid, -1);
+        return killLeftovers(runId, helperPipes, helperPid, -1, false);
     }
 
     /**
      * As {@link #killLeftovers(String, Set, long)}, and also every process still in the helper's own
-     * {@code session} (when it leads one, see {@link #ownSession}) and every process that holds one of
+     * {@code session} (when it leads one: started through {@link #SETSID}, its id is the helper's pid) and every process that holds one of
      * {@code helperPipes}, with or without the marker: only the helper's descendants can hold those. A
      * process that left the session ({@code setsid}, a daemon that detaches) and holds none of its pipes
-     * is left alone.
+     * is left alone. The pipe holders without the marker are looked for only when {@code deep} (it lists the
+     * descriptors of every process of this user started since the helper): after a first sweep left a pipe open.
      */
-    static List<Long> killLeftovers(String runId, Set<String> helperPipes, long helperPid, long session) {
+    static List<Long> killLeftovers(String runId, Set<String> helperPipes, long helperPid, long session, boolean deep) {
         if (!Files.isDirectory(PROC.resolve("self/fd"))) {
             return List.of();
         }
@@ -129,7 +121,7 @@ final class ProcessTree {
         for (String fd : new String[] {"0", "1", "2"}) {
             link(PROC.resolve("self/fd/" + fd)).ifPresent(inherited::add);
         }
-        Set<String> runPipes = new HashSet<>(helperPipes);
+        Set<String> runPipes = new HashSet<>(deep ? helperPipes : Set.of());
         runPipes.removeAll(inherited);
         Sweep sweep = new Sweep(needle(runId), ours, inherited, runPipes, session);
         long self = ProcessHandle.current().pid();
@@ -203,27 +195,25 @@ final class ProcessTree {
         }
 
         void killIfLeftover(Path dir, long pid, List<Long> killed) {
-            if (!isProcess(dir, pid)) {
-                return; // a thread (of this JVM, say): /proc/<tid> exists though readdir does not list it
-            }
             boolean leftover;
-            if (session > 0 && session(dir) == session) {
-                leftover = true; // still in the helper's own session
-            } else {
+            if (session > 0) {
+                // the helper's session holds everything it started but what detached on purpose: one read per pid
+                leftover = session(dir) == session;
+            } else if (hasMarker(dir, needle)) {
                 Set<String> theirs = pipes(dir);
-                Set<String> run = new HashSet<>(theirs);
-                run.retainAll(runPipes);
-                if (!run.isEmpty()) {
-                    leftover = true; // holds this run's stdout or stderr: a descendant, marker or not
-                } else if (hasMarker(dir, needle)) {
-                    theirs.retainAll(ours);
-                    leftover = !theirs.isEmpty() || helperPipe(dir.resolve("fd/1"), inherited)
-                            || helperPipe(dir.resolve("fd/2"), inherited);
-                } else {
-                    leftover = false;
-                }
+                theirs.retainAll(ours);
+                leftover = !theirs.isEmpty() || helperPipe(dir.resolve("fd/1"), inherited)
+                        || helperPipe(dir.resolve("fd/2"), inherited);
+            } else {
+                leftover = false;
             }
-            if (leftover) {
+            if (!leftover && !runPipes.isEmpty()) {
+                Set<String> theirs = pipes(dir);
+                theirs.retainAll(runPipes);
+                leftover = !theirs.isEmpty(); // holds this run's stdout or stderr: a descendant, marker or not
+            }
+            // a thread (of this JVM, which holds the pipes too): /proc/<tid> exists though readdir does not list it
+            if (leftover && isProcess(dir, pid)) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 killed.add(pid);
             }

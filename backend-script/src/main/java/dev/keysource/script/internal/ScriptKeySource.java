@@ -53,11 +53,12 @@ public final class ScriptKeySource implements KeySource {
 
     @Override
     public Secret fetch() {
+        long started = System.nanoTime(); // the run limit counts from here, the file checks included
         for (String f : config.helperFiles) {
             resolve(f).ifPresent(p -> helperFile.check(reference, p));
         }
         HelperRun.Result r = HelperRun.run(reference, config.command, ctx.environment(), config.workingDir,
-                config.maxOutput, config.runLimit, grace);
+                config.maxOutput, config.runLimit.minusNanos(System.nanoTime() - started), grace);
         String stdoutText = new String(r.stdout, StandardCharsets.UTF_8).strip();
         if (r.overflow) {
             throw new SourceMisconfiguredException(reference, reference + ": the helper printed more than "
