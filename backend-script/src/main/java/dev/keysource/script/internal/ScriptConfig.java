@@ -152,6 +152,11 @@ public final class ScriptConfig {
         try {
             if (m.matches()) {
                 long n = Long.parseLong(m.group(1));
+                if (m.group(2) == null && n != 0) {
+                    throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+                            + ctx.settingOrigin(name).orElse("?") + " is a number without a unit: write " + n + "s, "
+                            + n + "m or " + n + "ms; got '" + text + "'");
+                }
                 String unit = m.group(2) == null ? "ms" : m.group(2);
                 switch (unit) {
                     case "ms": d = Duration.ofMillis(n); break;
@@ -167,8 +172,8 @@ public final class ScriptConfig {
         }
         if (d == null || d.isNegative() || d.isZero()) {
             throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
-                    + ctx.settingOrigin(name).orElse("?") + " must be a positive duration: milliseconds (5000), a "
-                    + "number with a unit (500ms, 30s, 5m) or ISO-8601 (PT30S); got '" + text + "'");
+                    + ctx.settingOrigin(name).orElse("?") + " must be a positive duration: a number with a unit "
+                    + "(500ms, 30s, 5m) or ISO-8601 (PT30S); got '" + text + "'");
         }
         return d;
     }

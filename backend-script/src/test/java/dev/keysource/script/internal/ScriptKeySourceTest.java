@@ -417,6 +417,19 @@ class ScriptKeySourceTest {
     }
 
     @Test
+    void resolve_timeoutWithoutAUnit_isRefusedShowingTheUnits() {
+        // issue 11 item 6: KEYSOURCE_SCRIPT_TIMEOUT=5 used to mean 5 ms
+        try (TestContext ctx = new TestContext()) {
+            ctx.set("timeout", "5");
+            dev.keysource.KeyRef ref = dev.keysource.KeyRef.parseOpaque("script:echo k");
+            assertThatThrownBy(() -> ScriptConfig.resolve(ref, ctx))
+                    .isInstanceOf(SourceMisconfiguredException.class)
+                    .hasMessage("script:echo k: setting 'timeout' from code setting 'timeout' is a number without a "
+                            + "unit: write 5s, 5m or 5ms; got '5'");
+        }
+    }
+
+    @Test
     void fetch_interrupted_killsTheHelperAndRestoresTheFlag() throws Exception {
         Path pidFile = dir.resolve("pids");
         Path h = script(dir, "slow.sh", "echo $$ > " + pidFile + "\nsleep 300");
