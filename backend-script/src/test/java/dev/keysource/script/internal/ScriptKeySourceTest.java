@@ -335,6 +335,29 @@ class ScriptKeySourceTest {
     }
 
     @Test
+    void cachedKeyWithShortTtl_refreshesManyTimes_leavesNoProcessAndNoReaderBehind() {
+        // issue 15 #7, as reported: a short TTL used to pile up the helper's orphans and blocked reader threads
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "refreshed.sh", "(env -i sleep 31 & echo $! >> " + pidFile + ")\n"
+                + "(env -i sleep 31 </dev/null >/dev/null 2>&1 & echo $! >> " + pidFile + ")\necho sk-refreshed");
+        dev.keysource.testkit.FakeTime time = new dev.keysource.testkit.FakeTime();
+        try (dev.keysource.CachedKey key = dev.keysource.CachedKey.builder("script:" + h)
+                .providers(List.of(new dev.keysource.script.ScriptProvider()))
+                .environment(Helpers.env()).systemProperties(java.util.Map.of())
+                .ticker(time.ticker()).clock(time.clock()).scheduler(time.scheduler()).executor(Runnable::run)
+                .ttl(Duration.ofSeconds(2)).refreshAhead(0.5).jitter(0).maxAttempts(1).timeout(LIMIT).build()) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(key.get()).isEqualTo("sk-refreshed");
+                time.advance(Duration.ofSeconds(1));
+            }
+        }
+        assertThat(pids(pidFile).size()).as("the helper ran on each refresh").isGreaterThanOrEqualTo(8);
+        await().atMost(Duration.ofSeconds(3)).until(() -> pids(pidFile).stream().noneMatch(Helpers::running));
+        await().atMost(Duration.ofSeconds(3)).until(() -> Thread.getAllStackTraces().values().stream()
+                .noneMatch(st -> java.util.Arrays.stream(st).anyMatch(f -> f.getClassName().equals(Drain.class.getName()))));
+    }
+
+    @Test
     void fetch_missingHelperFile_isMisconfiguredWithShellMessage() {
         Path missing = dir.resolve("no-such-helper.sh");
         KeySourceException e = failure(missing.toString());
