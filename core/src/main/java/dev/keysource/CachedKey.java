@@ -289,6 +289,7 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
 
         /** Builds a one-shot fetcher (time limit and retries, no cache), as the command line uses. */
         public KeyFetcher buildFetcher() {
+            parts.oneShot = true;
             return new KeyFetcher(parts.build());
         }
 

@@ -42,6 +42,8 @@ public final class ClientParts {
     public boolean recordHits;
     public List<KeySourceProvider> providers;
     public ClassLoader classLoader;
+    /** Built for a one-shot fetch ({@code KeyFetcher}): the TTL variables cannot fail it (see CoreConfig). */
+    public boolean oneShot;
 
     /** The assembled parts. */
     public static final class Built {
@@ -75,7 +77,8 @@ public final class ClientParts {
             checkOptions(provider, b.ref);
         }
         SettingsSource s = new SettingsSource(settings, b.ref, props, env);
-        b.config = CoreConfig.resolve(code, s, provider != null ? provider.ttlEnvironmentVariables() : List.of());
+        List<String> ttlEnv = provider != null ? provider.ttlEnvironmentVariables() : List.of();
+        b.config = oneShot ? CoreConfig.resolveOneShot(code, s, ttlEnv) : CoreConfig.resolve(code, s, ttlEnv);
         String scheme = b.ref.scheme();
         List<ExecutorService> owned = new ArrayList<>();
         if (executor != null) {

@@ -86,10 +86,6 @@ public final class SettingsSource {
         return environment;
     }
 
-    public Map<String, String> systemProperties() {
-        return systemProperties;
-    }
-
     public List<String> consulted() {
         synchronized (consulted) {
             return List.copyOf(consulted);

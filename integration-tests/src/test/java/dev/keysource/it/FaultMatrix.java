@@ -250,6 +250,15 @@ final class FaultMatrix {
                         s -> "cat " + secret(s) + "\nsleep 30 &\necho $! > " + s.file("grandchild.pid") + "\nexit 0")
                         .succeeds(1)
                         .after(FaultMatrix::grandchildKilled),
+                script("script-orphan-closed-stdio", "the helper prints the key and leaves a process with closed "
+                        + "stdio and an empty environment", s -> "(env -i sleep 30 </dev/null >/dev/null 2>&1 & echo $! > "
+                        + s.file("grandchild.pid") + ")\ncat " + secret(s))
+                        .succeeds(1)
+                        .after(FaultMatrix::grandchildKilled),
+                script("script-key-echoed-in-stderr", "the helper prints {\"key\": ...}, echoes the key inside a "
+                        + "stderr line and exits with code 1", s -> "printf '{\"key\":\"%s\"}\\n' \"$(cat " + secret(s)
+                        + ")\"\necho \"upstream: key=$(cat " + secret(s) + ") revoked\" >&2\nexit 1")
+                        .fails(SourceUnavailableException.class, 3, 3, "exited with code 1", "key=**** revoked"),
                 script("script-stdout-flood", "the helper floods stdout (the secret, endlessly)",
                         s -> "exec yes \"$(cat " + secret(s) + ")\"")
                         .fails(SourceMisconfiguredException.class, 1, 1, "more than 65536 bytes", "max-output"),
@@ -281,6 +290,10 @@ final class FaultMatrix {
                 row("script-world-writable", "the helper file is world-writable", Rig.Script::new,
                         r -> chmod(((Rig.Script) r).helper, "rwxrwxrwx"))
                         .fails(SourceMisconfiguredException.class, 1, 0, "world-writable", "chmod o-w"),
+                row("script-world-writable-dir", "the helper's directory is world-writable without the sticky bit",
+                        Rig.Script::new, r -> chmod(r.dir, "rwxrwxrwx"))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "world-writable without the sticky bit",
+                                "chmod o-w"),
                 row("script-other-owner", "the helper file belongs to another user", Rig.Script::new,
                         r -> chown(((Rig.Script) r).helper, 65534))
                         .fails(SourceMisconfiguredException.class, 1, 0, "owned by user", "chown")
