@@ -117,4 +117,29 @@ class SourceHooksTest {
         src.changed.get().run();
         assertThat(src.calls.get()).isEqualTo(1);
     }
+
+    @Test
+    void note_fromAProvider_isListedAmongTheConsultedSettings() {
+        dev.keysource.spi.KeySourceProvider provider = new dev.keysource.spi.KeySourceProvider() {
+            @Override
+            public String scheme() {
+                return "fake";
+            }
+
+            @Override
+            public java.util.Set<String> options() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public KeySource create(KeyRef ref, dev.keysource.spi.ProviderContext context) {
+                context.note("no token: the local proxy adds its own");
+                return new HookedSource();
+            }
+        };
+        try (KeyFetcher fetcher = CachedKey.builder("fake:api-key").providers(List.of(provider))
+                .environment(Map.of()).systemProperties(Map.of()).buildFetcher()) {
+            assertThat(fetcher.consulted()).contains("no token: the local proxy adds its own");
+        }
+    }
 }

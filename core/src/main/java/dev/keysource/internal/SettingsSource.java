@@ -90,6 +90,13 @@ public final class SettingsSource {
         return systemProperties;
     }
 
+    /** A line of its own among the consulted ones (a backend's note for {@code keysource check}). */
+    public void note(String line) {
+        if (!consulted.contains(line)) {
+            consulted.add(line);
+        }
+    }
+
     public List<String> consulted() {
         synchronized (consulted) {
             return List.copyOf(consulted);
