@@ -11,7 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 root="$(cd "$here/../.." && pwd -P)"
 out="$here/target"
 [ -f "$out/hello.jar" ] || "$here/run.sh" 3 >/dev/null
-(cd "$root" && ./mvnw -q -B -o -pl backend-aws-agent package -DskipTests -Dmaven.javadoc.skip=true \
+(cd "$root" && ./mvnw -q -B -o -pl backend-aws-agent -am package -DskipTests -Dmaven.javadoc.skip=true \
   -Dmaven.source.skip=true) >&2
 cp_fake="$(ls "$root"/backend-aws-agent/target/*-tests.jar)"
 javac -d "$out/agent" -cp "$cp_fake" "$here/AgentFake.java" "$here/HttpGet.java"
