@@ -49,7 +49,9 @@ public final class FileKeySource implements KeySource {
         this.ref = ref;
         this.reference = ref.toString();
         this.options = options;
-        this.clock = context.clock();
+        // the file's modification time is on the operating system's clock, so the quiet period is measured on
+        // it too (not on the context's clock, which tests may replace)
+        this.clock = Clock.systemUTC();
         this.scheduler = context.scheduler();
         this.settleLimit = context.attemptTimeout().multipliedBy(8).dividedBy(10);
         this.watchers = watchers;

@@ -119,6 +119,9 @@ public final class Watchers {
         }
 
         synchronized Handle add(Registration r) {
+            if (r.dir == null) {
+                r.polling = true; // the root directory's own entry: nothing to watch it in
+            }
             if (!r.polling) {
                 watchDirectory(r);
             }
