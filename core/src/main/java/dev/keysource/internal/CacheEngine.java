@@ -68,6 +68,9 @@ public final class CacheEngine implements AutoCloseable {
     private final AtomicReference<CompletableFuture<Secret>> refreshing = new AtomicReference<>();
     private final Runnable onClose;
     private final AtomicReference<Secret> lastFetched = new AtomicReference<>();
+    /** The source reported a change while a refresh was running: refresh again when it ends. */
+    private final java.util.concurrent.atomic.AtomicBoolean changedDuringRefresh =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     @SuppressWarnings("unused") // accessed through CURRENT
     private volatile Entry current;
@@ -130,6 +133,22 @@ public final class CacheEngine implements AutoCloseable {
         // (refresh and expiry tasks), so the cache needs no expiry policy of its own, which would cost ~6 KB
         // of timer-wheel state per key (measured by benchmarks/MemoryFootprint)
         this.cache = Caffeine.newBuilder().executor(Runnable::run).initialCapacity(1).build();
+        source.watch(this::sourceChanged);
+    }
+
+    /** {@link KeySource#watch}: the source saw a change; refresh the cached value (if any) in the background. */
+    private void sourceChanged() {
+        if (closed) {
+            return;
+        }
+        Entry e = cache.asMap().get(KEY);
+        if (e == null || e.dead) {
+            return; // nothing cached: the next read fetches
+        }
+        changedDuringRefresh.set(true);
+        if (refreshing.get() == null && changedDuringRefresh.getAndSet(false)) {
+            refreshFrom(e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -289,6 +308,11 @@ public final class CacheEngine implements AutoCloseable {
                 } else {
                     mine.complete(s);
                 }
+                Entry now;
+                if (changedDuringRefresh.getAndSet(false) && !closed && (now = cache.asMap().get(KEY)) != null
+                        && !now.dead) {
+                    refreshFrom(now); // the change may have come after this fetch read the source
+                }
             }
         });
         return mine;
@@ -372,6 +396,12 @@ public final class CacheEngine implements AutoCloseable {
                 return false;
             }
             e.dead = true;
+        }
+        try {
+            source.rejected(e.secret); // before the entry goes, so the fetch replacing it follows the rejection
+        } catch (RuntimeException ex) {
+            LOG.warn("keysource: the source of {} threw {} when told of a rejection; ignored", reference,
+                    ex.getClass().getName());
         }
         cache.asMap().remove(KEY, e);
         CURRENT.compareAndSet(this, e, null);

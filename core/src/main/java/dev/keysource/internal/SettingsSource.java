@@ -86,6 +86,15 @@ public final class SettingsSource {
         return environment;
     }
 
+    /** A line of its own among the consulted ones (a backend's note for {@code keysource check}). */
+    public void note(String line) {
+        synchronized (consulted) {
+            if (!consulted.contains(line)) {
+                consulted.add(line);
+            }
+        }
+    }
+
     public List<String> consulted() {
         synchronized (consulted) {
             return List.copyOf(consulted);

@@ -199,6 +199,8 @@ final class FaultMatrix {
         rows.addAll(scriptRows());
         rows.addAll(vaultRows());
         rows.addAll(awsRows());
+        rows.addAll(agentRows());
+        rows.addAll(fileRows());
         for (Row r : rows) {
             Objects.requireNonNull(r.expected, r.id);
         }
@@ -490,6 +492,92 @@ final class FaultMatrix {
                 row("aws-throttled-once", "one ThrottlingException, then Secrets Manager answers", aws(),
                         r -> ((Rig.Aws) r).proxy.inject(Rig.Aws.ALL, awsError(400, "ThrottlingException"), 1))
                         .succeeds(2));
+    }
+
+    // ---------------------------------------------------------------------------------------------- agent
+
+    private static Function<Path, Rig> agent() {
+        return Rig.Agent::new;
+    }
+
+    private static Row agent(String id, String fault, Fault f) {
+        return row(id, fault, agent(), r -> ((Rig.Agent) r).proxy.inject(Rig.Agent.ALL, f));
+    }
+
+    private static Fault agentAnswer(int status, String body) {
+        return Fault.status(status, body.startsWith("{") ? "application/json" : "text/plain", body);
+    }
+
+    static List<Row> agentRows() {
+        return List.of(
+                agent("agent-latency", "the Secrets Manager Agent answers after 5 s, past the time limit",
+                        Fault.delay(Duration.ofSeconds(5)))
+                        .fails(SourceTimeoutException.class, 3, 3, "did not answer within", "agent's log")
+                        .timesOut(),
+                row("agent-connection-refused", "nothing listens on the agent's port (the agent is not running)",
+                        agent(), r -> ((Rig.Agent) r).proxy.refuse())
+                        .fails(SourceUnavailableException.class, 3, 0, "nothing answers at 127.0.0.1:",
+                                "is the Secrets Manager Agent running"),
+                agent("agent-bad-token", "HTTP 403 Bad Token: the SSRF token is not the agent's",
+                        agentAnswer(403, "Bad Token"))
+                        .fails(SourceAccessDeniedException.class, 1, 1, "refused the SSRF token", "AWS_TOKEN"),
+                agent("agent-429", "HTTP 429: the agent is at its connection limit",
+                        agentAnswer(429, "Connection limit exceeded"))
+                        .fails(SourceUnavailableException.class, 3, 3, "connection limit"),
+                agent("agent-502", "HTTP 502 ConnectionError: the agent cannot reach Secrets Manager",
+                        agentAnswer(502, "{\"__type\":\"ConnectionError\", \"message\":\"Read Error\"}"))
+                        .fails(SourceUnavailableException.class, 3, 3, "502 ConnectionError"),
+                agent("agent-504", "HTTP 504 TimeoutError: Secrets Manager did not answer the agent in time",
+                        agentAnswer(504, "{\"__type\":\"TimeoutError\", \"message\":\"Timeout\"}"))
+                        .fails(SourceUnavailableException.class, 3, 3, "504 TimeoutError"),
+                agent("agent-throttling", "HTTP 400 ThrottlingException passed through by the agent",
+                        agentAnswer(400, "{\"__type\":\"ThrottlingException\", \"message\":\"Rate exceeded\"}"))
+                        .fails(SourceUnavailableException.class, 3, 3, "ThrottlingException"),
+                agent("agent-access-denied", "HTTP 400 AccessDeniedException: the agent's IAM role may not read it",
+                        agentAnswer(400, "{\"__type\":\"AccessDeniedException\", \"message\":\"denied\"}"))
+                        .fails(SourceAccessDeniedException.class, 1, 1, "AccessDeniedException",
+                                "secretsmanager:GetSecretValue"),
+                agent("agent-not-found", "HTTP 400 ResourceNotFoundException passed through by the agent",
+                        agentAnswer(400, "{\"__type\":\"ResourceNotFoundException\", \"message\":\"no such\"}"))
+                        .fails(SecretNotFoundException.class, 1, 1, "ResourceNotFoundException", "has no secret"),
+                agent("agent-malformed-json", "HTTP 200 with a body that is not JSON",
+                        agentAnswer(200, "{\"SecretString\": \"{\\\"api_key"))
+                        .fails(SourceUnavailableException.class, 3, 3, "not JSON", "something other than the agent"),
+                agent("agent-reset-mid-body", "the connection is reset halfway through the answer", Fault.resetMidBody())
+                        .fails(SourceUnavailableException.class, 3, 3, "reading from the Secrets Manager Agent"),
+                row("agent-502-once", "one HTTP 502, then the agent answers", agent(),
+                        r -> ((Rig.Agent) r).proxy.inject(Rig.Agent.ALL,
+                                agentAnswer(502, "{\"__type\":\"ConnectionError\"}"), 1))
+                        .succeeds(2));
+    }
+
+    // ---------------------------------------------------------------------------------------------- file
+
+    private static Row file(String id, String fault, Consumer<Rig.SecretFile> inject) {
+        return row(id, fault, Rig.SecretFile::new, r -> inject.accept((Rig.SecretFile) r));
+    }
+
+    static List<Row> fileRows() {
+        return List.of(
+                file("file-missing", "the secret file does not exist (not written yet, or the mount is gone)",
+                        r -> delete(r.file))
+                        .fails(SecretNotFoundException.class, 1, 0, "does not exist", "Vault Agent"),
+                file("file-world-writable", "the secret file is world-writable", r -> chmod(r.file, "rw-rw-rw-"))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "world-writable", "chmod o-w"),
+                file("file-not-json", "the .json file holds text that is not JSON", r -> r.write("sk-not-json"))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "is not JSON", "remove '#api_key'"),
+                file("file-no-field", "the JSON has no api_key field", r -> r.write("{\"user\":\"svc\"}"))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "has no field 'api_key'", "'user'"),
+                file("file-empty", "the file is empty", r -> r.write(""))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "is not JSON"));
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Row ids in order. */

@@ -315,4 +315,123 @@ abstract class Rig implements AutoCloseable {
             fake.close();
         }
     }
+
+    // ============================================================================================ agent
+
+    /** A FakeSecretsManagerAgent (prod/claude, a JSON SecretString) behind a {@link FaultProxy}. */
+    static final class Agent extends Rig {
+        static final String TOKEN = "ssrf-token-matrix-5e2a";
+        static final Predicate<FaultProxy.Request> ALL = r -> true;
+
+        final dev.keysource.awsagent.FakeSecretsManagerAgent agent;
+        final FaultProxy proxy;
+
+        Agent(Path dir) {
+            super(dir);
+            this.agent = dev.keysource.awsagent.FakeSecretsManagerAgent.start(TOKEN);
+            agent.putSecretString("prod/claude", "{\"user\":\"svc\",\"api_key\":\"" + Canary.SECRET + "\"}");
+            this.proxy = FaultProxy.start(URI.create("http://127.0.0.1:" + agent.port()));
+        }
+
+        @Override
+        String backend() {
+            return "agent";
+        }
+
+        @Override
+        String reference() {
+            return "aws-sm-agent:prod/claude#api_key";
+        }
+
+        @Override
+        Map<String, String> env() {
+            Map<String, String> env = new HashMap<>();
+            env.put("HOME", dir.toString());
+            env.put("AWS_TOKEN", TOKEN);
+            env.put("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+                    Integer.toString(URI.create(proxy.address()).getPort()));
+            return env;
+        }
+
+        @Override
+        int serverAttempts() {
+            return proxy.connections();
+        }
+
+        @Override
+        void resetCounts() {
+            proxy.resetCounts();
+        }
+
+        @Override
+        List<String> credentials() {
+            return List.of(TOKEN);
+        }
+
+        @Override
+        String seen() {
+            return proxy.connections() + " connections, requests " + proxy.requests();
+        }
+
+        @Override
+        public void close() {
+            proxy.close();
+            agent.close();
+        }
+    }
+
+    // ============================================================================================ file
+
+    /**
+     * A secret file {@code secret.json} holding {@code api_key}. A file has no server: the backend sees
+     * nothing, so {@link #serverAttempts()} is 0.
+     */
+    static final class SecretFile extends Rig {
+        final Path file;
+
+        SecretFile(Path dir) {
+            super(dir);
+            this.file = dir.resolve("secret.json");
+            write("{\"user\":\"svc\",\"api_key\":\"" + Canary.SECRET + "\"}");
+        }
+
+        void write(String content) {
+            try {
+                Files.writeString(file, content);
+                // written long ago, as far as the quiet period is concerned
+                Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(
+                        java.time.Instant.now().minusSeconds(60)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        String backend() {
+            return "file";
+        }
+
+        @Override
+        String reference() {
+            return "file:" + file + "#api_key";
+        }
+
+        /** Not watched: the rows test what a read gives, and a watch would refresh on the injected change. */
+        @Override
+        Map<String, String> env() {
+            Map<String, String> env = new HashMap<>();
+            env.put("HOME", dir.toString());
+            env.put("KEYSOURCE_FILE_WATCH", "none");
+            return env;
+        }
+
+        @Override
+        int serverAttempts() {
+            return 0;
+        }
+
+        @Override
+        void resetCounts() {
+        }
+    }
 }

@@ -40,7 +40,9 @@ public final class VaultOptions {
 
     /** How the backend obtains its Vault token. */
     public enum AuthMethod {
-        TOKEN("token"), APPROLE("approle"), KUBERNETES("kubernetes");
+        TOKEN("token"), APPROLE("approle"), KUBERNETES("kubernetes"),
+        /** No token: a Vault Agent or Vault Proxy at the address adds its auto-auth token ({@code use_auto_auth_token}). */
+        NONE("none");
 
         final String name;
 
@@ -157,9 +159,13 @@ public final class VaultOptions {
             case "k8s":
                 b.auth = AuthMethod.KUBERNETES;
                 break;
+            case "none":
+                b.auth = AuthMethod.NONE;
+                break;
             default:
                 throw new SourceMisconfiguredException(reference, reference + ": invalid setting 'auth' = '" + auth
-                        + "' (" + ctx.settingOrigin("auth").orElse("") + "); accepted: token, approle, kubernetes");
+                        + "' (" + ctx.settingOrigin("auth").orElse("") + "); accepted: token, approle, kubernetes, "
+                        + "none (a Vault Agent or Proxy adds its own token)");
         }
         b.authMount = ctx.setting("auth-mount").map(VaultOptions::trimSlashes)
                 .map(m -> m.startsWith("auth/") ? m.substring(5) : m)
@@ -167,6 +173,10 @@ public final class VaultOptions {
         switch (b.auth) {
             case TOKEN:
                 token(b, ref, ctx);
+                break;
+            case NONE:
+                ctx.note("auth: none: no Vault token is sent; the Vault Agent or Proxy at " + b.address + " must add its"
+                        + " auto-auth token (use_auto_auth_token)");
                 break;
             case APPROLE:
                 approle(b, ctx);
@@ -224,6 +234,17 @@ public final class VaultOptions {
         }
     }
 
+    /** Whether the address is on this machine, where a Vault Agent or Proxy listens. */
+    static boolean isLocal(String address) {
+        try {
+            String host = java.net.URI.create(address).getHost();
+            return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+                    || host.equals("::1"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static String address(String reference, ProviderContext ctx) {
         Optional<String> a = setting(ctx, "address", "VAULT_ADDR").map(String::trim).filter(s -> !s.isEmpty());
         if (a.isEmpty()) {
@@ -276,7 +297,9 @@ public final class VaultOptions {
         }
         throw new SourceMisconfiguredException(b.reference, b.reference + ": no Vault token: set VAULT_TOKEN, or run"
                 + " 'vault login' (which writes " + file + "), or the setting 'token' in code; or log in with"
-                + " auth=approle (role-id, secret-id) or auth=kubernetes (role)");
+                + " auth=approle (role-id, secret-id) or auth=kubernetes (role)" + (isLocal(b.address)
+                ? "; if " + b.address + " is a Vault Agent or Vault Proxy that adds its auto-auth token, set auth=none"
+                : ""));
     }
 
     private static void approle(Builder b, ProviderContext ctx) {
