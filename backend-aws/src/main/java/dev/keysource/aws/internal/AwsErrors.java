@@ -7,6 +7,7 @@ import dev.keysource.SourceInterruptedException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
+import dev.keysource.spi.Printable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -108,14 +109,14 @@ final class AwsErrors {
         AwsErrorDetails details = e.awsErrorDetails();
         String code = details != null ? details.errorCode() : null;
         int status = e.statusCode();
-        String requestId = e.requestId();
+        String requestId = e.requestId() != null ? Printable.escape(e.requestId()) : null;
         String awsMessage = details != null ? clip(details.errorMessage(), MAX_AWS_MESSAGE) : null;
         if (awsMessage != null && awsMessage.endsWith(".")) {
             awsMessage = awsMessage.substring(0, awsMessage.length() - 1);
         }
 
         StringBuilder what = new StringBuilder(reference).append(": AWS Secrets Manager answered ")
-                .append(code != null && !code.isEmpty() ? code : "an error without an error code")
+                .append(code != null && !code.isEmpty() ? Printable.escape(code) : "an error without an error code")
                 .append(" (HTTP ").append(status).append(", request id ").append(requestId != null ? requestId : "none")
                 .append(") reading the ").append(target());
         if (awsMessage != null && !awsMessage.isEmpty()) {
@@ -157,6 +158,18 @@ final class AwsErrors {
             Thread.currentThread().interrupt();
             return new SourceInterruptedException(reference, reference + ": interrupted while reading the " + target(),
                     null);
+        }
+        for (Throwable t : chain) {
+            if (t instanceof CredentialProcess.Failed) {
+                // keysource ran the profile's credential_process: its message is bounded and escaped
+                CredentialProcess.Failed f = (CredentialProcess.Failed) t;
+                if (f.timedOut) {
+                    return new SourceTimeoutException(reference, reference + ": no AWS credentials in time to read the "
+                            + target() + ": " + f.getMessage(), null);
+                }
+                return new SourceMisconfiguredException(reference, reference + ": no usable AWS credentials to read the "
+                        + target() + ": " + f.getMessage(), null);
+            }
         }
         for (Throwable t : chain) {
             if (t instanceof CredentialsLookup.Failure) {
@@ -253,11 +266,12 @@ final class AwsErrors {
         return b.toString();
     }
 
-    private static String clip(String s, int max) {
+    /** On one line, at most {@code max} characters, control and separator characters escaped (server text). */
+    static String clip(String s, int max) {
         if (s == null) {
             return null;
         }
-        String oneLine = s.replaceAll("\\s+", " ").trim();
+        String oneLine = Printable.escape(s.replaceAll("\\s+", " ").trim());
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
     }
 }
