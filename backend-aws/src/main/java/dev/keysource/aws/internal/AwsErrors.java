@@ -146,6 +146,19 @@ final class AwsErrors {
      */
     KeySourceException client(RuntimeException e) {
         List<Throwable> chain = chain(e);
+        CredentialProcess.Failed process = find(chain, CredentialProcess.Failed.class);
+        if (process != null && process.timedOut) {
+            boolean sdkTimeout = has(chain, ApiCallTimeoutException.class)
+                    || has(chain, ApiCallAttemptTimeoutException.class);
+            if (sdkTimeout || !process.interrupted || !Thread.currentThread().isInterrupted()) {
+                if (sdkTimeout) {
+                    Thread.interrupted(); // the SDK interrupts the calling thread to end a timed-out call
+                }
+                return new SourceTimeoutException(reference, reference + ": no AWS credentials in time to read the "
+                        + target() + ": " + process.getMessage(), null);
+            }
+            // a real interrupt: reported as one below
+        }
         if (has(chain, ApiCallTimeoutException.class) || has(chain, ApiCallAttemptTimeoutException.class)
                 || has(chain, SocketTimeoutException.class)) {
             Thread.interrupted(); // the SDK interrupts the calling thread to end a timed-out call
@@ -163,10 +176,6 @@ final class AwsErrors {
             if (t instanceof CredentialProcess.Failed) {
                 // keysource ran the profile's credential_process: its message is bounded and escaped
                 CredentialProcess.Failed f = (CredentialProcess.Failed) t;
-                if (f.timedOut) {
-                    return new SourceTimeoutException(reference, reference + ": no AWS credentials in time to read the "
-                            + target() + ": " + f.getMessage(), null);
-                }
                 return new SourceMisconfiguredException(reference, reference + ": no usable AWS credentials to read the "
                         + target() + ": " + f.getMessage(), null);
             }
@@ -244,6 +253,15 @@ final class AwsErrors {
             l.add(t);
         }
         return l;
+    }
+
+    private static <T extends Throwable> T find(List<Throwable> chain, Class<T> type) {
+        for (Throwable t : chain) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private static boolean has(List<Throwable> chain, Class<?> type) {

@@ -95,23 +95,26 @@ final class CredentialProcess implements AwsCredentialsProvider {
             process = pb.start();
         } catch (IOException e) {
             throw new Failed("the credential_process of AWS profile '" + profile + "' (" + where + ") could not be"
-                    + " started (" + e.getClass().getSimpleName() + ")", false);
+                    + " started (" + e.getClass().getSimpleName() + ")", false, false);
         }
         try (InputStream out = process.getInputStream(); InputStream err = process.getErrorStream()) {
             boolean finished;
             try {
                 finished = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
+                // the SDK's call time limit (or the attempt's) interrupts this thread; AwsErrors tells a real
+                // interrupt (the flag still set, no SDK time-out) from a time limit
                 killTree(process);
                 Thread.currentThread().interrupt();
-                throw new Failed("fetching credentials with the credential_process of AWS profile '" + profile
-                        + "' was interrupted; the command was stopped", false);
+                throw new Failed("the credential_process of AWS profile '" + profile + "' (" + where + ") did not"
+                        + " finish within the time limit of the call and was stopped with the processes it started;"
+                        + " run it by hand to see what it waits for (a browser, a prompt, the network)", true, true);
             }
             if (!finished) {
                 killTree(process);
                 throw new Failed("the credential_process of AWS profile '" + profile + "' (" + where + ") did not"
                         + " finish within " + timeout.toMillis() + " ms and was stopped with the processes it started;"
-                        + " run it by hand to see what it waits for (a browser, a prompt, the network)", true);
+                        + " run it by hand to see what it waits for (a browser, a prompt, the network)", true, false);
             }
             // what it wrote is in the pipes; never wait for their end, which a background child may hold open
             String stdout = available(out, MAX_OUTPUT);
@@ -121,7 +124,7 @@ final class CredentialProcess implements AwsCredentialsProvider {
                         StandardCharsets.UTF_8), stdout == null ? "" : stdout);
                 throw new Failed("the credential_process of AWS profile '" + profile + "' (" + where + ") exited with"
                         + " code " + exit + (stderr.isEmpty() ? " and printed nothing on stderr" : ": " + stderr)
-                        + "; run it by hand", false);
+                        + "; run it by hand", false, false);
             }
             if (stdout == null) {
                 throw invalid("is larger than " + MAX_OUTPUT + " bytes");
@@ -129,7 +132,7 @@ final class CredentialProcess implements AwsCredentialsProvider {
             return parse(stdout);
         } catch (IOException e) {
             throw new Failed("the output of the credential_process of AWS profile '" + profile + "' (" + where
-                    + ") could not be read (" + e.getClass().getSimpleName() + ")", false);
+                    + ") could not be read (" + e.getClass().getSimpleName() + ")", false, false);
         }
     }
 
@@ -180,7 +183,8 @@ final class CredentialProcess implements AwsCredentialsProvider {
 
     private Failed invalid(String what) {
         return new Failed("the output of the credential_process of AWS profile '" + profile + "' (" + where + ") "
-                + what + "; it must print {\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ...}", false);
+                + what + "; it must print {\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ...}", false,
+                false);
     }
 
     /** Stderr on one line, bounded, escaped, with any word the command printed on stdout masked. */
@@ -225,10 +229,13 @@ final class CredentialProcess implements AwsCredentialsProvider {
     static final class Failed extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final boolean timedOut;
+        /** Whether it was stopped because the thread was interrupted (a time limit, or a real interrupt). */
+        final boolean interrupted;
 
-        Failed(String message, boolean timedOut) {
+        Failed(String message, boolean timedOut, boolean interrupted) {
             super(message, null, false, false);
             this.timedOut = timedOut;
+            this.interrupted = interrupted;
         }
     }
 }
