@@ -120,6 +120,29 @@ class SecretsManagerHardeningTest {
         assertThat(e.getMessage()).contains("has an empty SecretBinary");
     }
 
+    // ------------------------------------------------------------------------------------------ #9 answer size
+
+    @Test
+    void fetch_answerLargerThanTheCap_isMisconfiguredAndNotRetried() {
+        fake.respondNext(3, 200, "{\"Name\":\"prod/claude\",\"SecretString\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+
+        SourceMisconfiguredException e = failure(SourceMisconfiguredException.class, REF, 3, Duration.ofSeconds(10));
+
+        assertThat(e.getMessage()).contains(REF, "larger than 1 MiB", "not retried", "endpoint is Secrets Manager");
+        assertThat(e.attempts()).isEqualTo(1);
+        assertThat(fake.getSecretValueCount()).isEqualTo(1);
+    }
+
+    @Test
+    void fetch_secretOfTheLargestSize_isRead() {
+        String big = "y".repeat(65_536);
+        fake.putSecretString("prod/big", big);
+
+        try (KeyFetcher f = builder("aws-sm:prod/big", env).maxAttempts(1).buildFetcher()) {
+            assertThat(f.fetch().value()).hasSize(big.length());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ #14 profiles
 
     private void profileWithProcess(String script) throws IOException {

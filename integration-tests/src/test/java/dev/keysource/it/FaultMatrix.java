@@ -497,6 +497,9 @@ final class FaultMatrix {
                         r -> ((Rig.Aws) r).proxy.inject(Rig.Aws.ALL, awsError(400, "ThrottlingException"), 1))
                         .succeeds(2),
                 // issue 15
+                aws("aws-endless-body", "HTTP 200 with an endless chunked body",
+                        Fault.endless("application/x-amz-json-1.1", "{\"Name\":\"prod/claude\",\"SecretString\":\""))
+                        .fails(SourceMisconfiguredException.class, 1, 1, "larger than 1 MiB", "not retried"),
                 row("aws-empty-value", "the JSON field of the SecretString is an empty string", aws(),
                         r -> ((Rig.Aws) r).fake.putSecretString("prod/claude", "{\"user\":\"svc\",\"api_key\":\"\"}"))
                         .fails(SecretNotFoundException.class, 1, 1, "the field 'api_key', but it is empty"),

@@ -191,6 +191,13 @@ final class AwsErrors {
             }
         }
         String classes = classNames(chain);
+        if (has(chain, BoundedResponse.TooLarge.class)) {
+            // retrying would read another oversized answer: no Secrets Manager answer is this large
+            return new SourceMisconfiguredException(reference, reference + ": the answer for the " + target()
+                    + " is larger than " + (BoundedResponse.MAX_BYTES >> 20) + " MiB, more than any Secrets Manager"
+                    + " answer (a secret is at most 64 KiB); keysource stopped reading it (not retried). Check that the"
+                    + " endpoint is Secrets Manager, not a proxy or another service", null);
+        }
         for (Throwable t : chain) {
             if (t instanceof ResponseMarker.UnreadableResponse) {
                 // a parser's message may quote the body, which may hold the secret: give class names only

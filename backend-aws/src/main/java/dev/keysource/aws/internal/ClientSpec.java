@@ -263,6 +263,7 @@ public final class ClientSpec {
                     .overrideConfiguration(o -> o
                             .retryStrategy(AwsRetryStrategy.doNotRetry())
                             .addExecutionInterceptor(new ResponseMarker())
+                            .addExecutionInterceptor(new BoundedResponse())
                             .apiCallTimeout(callTimeout)
                             .apiCallAttemptTimeout(callTimeout)
                             .scheduledExecutorService(scheduler)
