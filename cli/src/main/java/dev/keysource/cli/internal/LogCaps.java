@@ -8,13 +8,16 @@ import java.util.List;
  * {@code x-amz-security-token} header of session credentials) and its HTTP wire and header loggers show
  * signed headers. Debug output is what docs/errors.md asks users to share, so no credential may reach it.
  * The caps are slf4j-simple settings and are set unconditionally, before any logger exists.
+ *
+ * <p>vault-java-driver logs through {@code java.util.logging}, not SLF4J, and only at INFO (the namespace a
+ * client is bound to, the default engine version): nothing secret, and not affected by these caps.
  */
 public final class LogCaps {
 
     /** Logger name prefixes held at WARN: the AWS SDK, and the HTTP wire and header loggers. */
     static final List<String> CAPPED = List.of("software.amazon.awssdk", "org.apache.http.wire",
             "org.apache.http.headers", "org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers",
-            "io.netty.handler.logging", "io.github.jopenlibs");
+            "io.netty.handler.logging");
 
     private LogCaps() {
     }
