@@ -428,7 +428,26 @@ final class FaultMatrix {
                                 + "from a host keeps using it"),
                 row("vault-503-once", "one HTTP 503, then Vault answers", vault(),
                         r -> ((Rig.Vault) r).proxy.inject(Rig.Vault.READS, vaultError(503, "Vault is sealed"), 1))
-                        .succeeds(2));
+                        .succeeds(2),
+                // issue 15
+                vault("vault-endless-body", "HTTP 200 with an endless chunked body",
+                        Fault.endless("application/json", "{\"data\": {\"data\": {\"api_key\": \""))
+                        .fails(SourceMisconfiguredException.class, 1, 1, "larger than 4 MiB", "not retried", "VAULT_ADDR"),
+                row("vault-empty-value", "the field holds an empty string", vault(),
+                        r -> ((Rig.Vault) r).vault.putKv("secret/app", java.util.Map.of("api_key", "", "user", "svc")))
+                        .fails(SecretNotFoundException.class, 1, 1, "the field 'api_key'", "is empty"),
+                vault("vault-version-not-integer", "HTTP 200 whose metadata.version is 1e3",
+                        Fault.status(200, "application/json", "{\"data\": {\"data\": {\"api_key\": \"x\"},"
+                                + " \"metadata\": {\"version\": 1e3}}}"))
+                        .fails(SourceUnavailableException.class, 3, 3, "not the JSON Vault sends"),
+                row("vault-token-file-bom", "~/.vault-token starts with a UTF-8 byte order mark", vault(),
+                        r -> tokenFile((Rig.Vault) r, "\uFEFF" + ((Rig.Vault) r).token + "\n"))
+                        .succeeds(1),
+                row("vault-token-file-stray-character", "~/.vault-token holds a character no token has (U+00A0)",
+                        vault(), r -> tokenFile((Rig.Vault) r, ((Rig.Vault) r).token.substring(0, 4) + "\u00a0"
+                                + ((Rig.Vault) r).token.substring(4)))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "token file", "U+00A0", "vault login")
+                        .noStale("the token's source is fixed when the client is built"));
     }
 
     // ---------------------------------------------------------------------------------------------- aws
@@ -491,7 +510,37 @@ final class FaultMatrix {
                         .noStale("the endpoint is part of the client's configuration"),
                 row("aws-throttled-once", "one ThrottlingException, then Secrets Manager answers", aws(),
                         r -> ((Rig.Aws) r).proxy.inject(Rig.Aws.ALL, awsError(400, "ThrottlingException"), 1))
-                        .succeeds(2));
+                        .succeeds(2),
+                // issue 15
+                aws("aws-endless-body", "HTTP 200 with an endless chunked body",
+                        Fault.endless("application/x-amz-json-1.1", "{\"Name\":\"prod/claude\",\"SecretString\":\""))
+                        .fails(SourceMisconfiguredException.class, 1, 1, "larger than 1 MiB", "not retried"),
+                row("aws-empty-value", "the JSON field of the SecretString is an empty string", aws(),
+                        r -> ((Rig.Aws) r).fake.putSecretString("prod/claude", "{\"user\":\"svc\",\"api_key\":\"\"}"))
+                        .fails(SecretNotFoundException.class, 1, 1, "the field 'api_key', but it is empty"),
+                row("aws-credential-process-fails", "the profile's credential_process exits with code 1", aws(),
+                        r -> ((Rig.Aws) r).credentialProcess = "sh -c 'echo \"SSO session expired\" >&2; exit 1'")
+                        .fails(SourceMisconfiguredException.class, 1, 0, "credential_process of AWS profile 'proc'",
+                                "exited with code 1", "SSO session expired")
+                        .noStale("the credentials' source is fixed when the client is built"),
+                row("aws-credential-process-hangs", "the profile's credential_process hangs, with a child", aws(),
+                        r -> ((Rig.Aws) r).credentialProcess = "sh -c 'sleep 30 & echo $! > "
+                                + r.dir.resolve("grandchild.pid") + "; wait'")
+                        .fails(SourceTimeoutException.class, 3, 0, "credential_process of AWS profile 'proc'",
+                                "did not finish within", "stopped with the processes it started")
+                        .timesOut()
+                        .after(FaultMatrix::grandchildKilled)
+                        .noStale("the credentials' source is fixed when the client is built"));
+    }
+
+    /** Makes the rig read its token from {@code ~/.vault-token} holding {@code content}. */
+    private static void tokenFile(Rig.Vault rig, String content) {
+        try {
+            Files.writeString(rig.dir.resolve(".vault-token"), content, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        rig.tokenFromFile = true;
     }
 
     // ---------------------------------------------------------------------------------------------- agent

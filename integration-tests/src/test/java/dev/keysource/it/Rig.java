@@ -183,6 +183,8 @@ abstract class Rig implements AutoCloseable {
         final String token;
         final Certs trusted;
         volatile String addressOverride;
+        /** Whether the token comes from {@code ~/.vault-token} (written by the fault) instead of VAULT_TOKEN. */
+        volatile boolean tokenFromFile;
 
         /** Plain HTTP, or HTTPS with {@code trusted} served and named in VAULT_CACERT. */
         Vault(Path dir, Certs trusted) {
@@ -210,7 +212,9 @@ abstract class Rig implements AutoCloseable {
         Map<String, String> env() {
             Map<String, String> env = new HashMap<>();
             env.put("VAULT_ADDR", addressOverride != null ? addressOverride : proxy.address());
-            env.put("VAULT_TOKEN", token);
+            if (!tokenFromFile) {
+                env.put("VAULT_TOKEN", token);
+            }
             env.put("HOME", dir.toString());
             if (trusted != null) {
                 env.put("VAULT_CACERT", trusted.pem.toString());
@@ -257,6 +261,11 @@ abstract class Rig implements AutoCloseable {
         final FakeSecretsManager fake;
         final FaultProxy proxy;
         volatile String endpointOverride;
+        /**
+         * Non-null: the credentials come from this {@code credential_process} of profile {@code proc} (in
+         * {@code dir/config}, selected with AWS_PROFILE) instead of the static keys.
+         */
+        volatile String credentialProcess;
 
         /** Plain HTTP, or HTTPS serving {@code tls} (which the JVM's default trust store does not hold). */
         Aws(Path dir, Certs tls) {
@@ -282,8 +291,20 @@ abstract class Rig implements AutoCloseable {
             env.put("HOME", dir.toString());
             env.put("AWS_REGION", fake.region());
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpointOverride != null ? endpointOverride : proxy.address());
-            env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
-            env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+            if (credentialProcess == null) {
+                env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
+                env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+            } else {
+                Path config = dir.resolve("config");
+                try {
+                    Files.writeString(config, "[profile proc]\ncredential_process = " + credentialProcess + "\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                env.put("AWS_CONFIG_FILE", config.toString());
+                env.put("AWS_PROFILE", "proc");
+                env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            }
             env.put("AWS_EC2_METADATA_DISABLED", "true");
             return env;
         }

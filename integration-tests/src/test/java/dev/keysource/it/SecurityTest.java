@@ -293,6 +293,44 @@ class SecurityTest {
         }
     }
 
+    // ============================================================================================ backend text (issue 15)
+
+    /**
+     * A Vault or AWS error message holding ESC, BEL and U+2028 (a terminal escape, a bell, a line break for
+     * log viewers) reaches neither the exception message nor the CLI's stderr raw: each is escaped.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"vault", "aws"})
+    void fetch_backendErrorTextWithTerminalControls_isEscapedInMessageAndCliStderr(String backend) throws IOException {
+        String hostile = "denied \\u001b[2J\\u001b]0;owned\\u0007\\u2028forged line";
+        try (Rig rig = backend.equals("vault") ? new Rig.Vault(dir, null) : new Rig.Aws(dir, null)) {
+            if (rig instanceof Rig.Vault) {
+                ((Rig.Vault) rig).proxy.inject(Rig.Vault.READS, FaultProxy.Fault.status(403, "application/json",
+                        "{\"errors\":[\"" + hostile + "\"]}"));
+            } else {
+                ((Rig.Aws) rig).proxy.inject(Rig.Aws.ALL, FaultProxy.Fault.status(400, "application/x-amz-json-1.1",
+                        "{\"__type\":\"AccessDeniedException\",\"message\":\"" + hostile + "\"}"));
+            }
+
+            Throwable t;
+            try (CachedKey key = builder(rig.reference(), rig.env()).build()) {
+                t = catchThrowable(key::get);
+            }
+
+            assertThat(t).isInstanceOf(KeySourceException.class);
+            assertThat(t.getMessage()).contains("denied U+001B[2JU+001B]0;ownedU+0007U+2028forged line")
+                    .doesNotContain("\u001b", "\u0007", "\u2028");
+            if (Files.isRegularFile(CliFaultMatrixTest.JAR)) {
+                Map<String, String> env = new HashMap<>(rig.env());
+                env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+                CliFaultMatrixTest.Result r = CliFaultMatrixTest.run(dir, env, "get", rig.reference());
+                assertThat(r.exit).isEqualTo(4);
+                assertThat(r.stderr).contains("U+001B[2J").doesNotContain("\u001b", "\u0007", "\u2028");
+                assertThat(r.stderr.lines().count()).as("one line on stderr").isEqualTo(1);
+            }
+        }
+    }
+
     @Test
     void fetch_programThatCannotBeKnownBeforeItRuns_isRefusedAtBuild() throws IOException {
         try (Rig.Script rig = helperRig()) {

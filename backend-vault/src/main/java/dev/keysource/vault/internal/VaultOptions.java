@@ -269,6 +269,11 @@ public final class VaultOptions {
             throw new SourceMisconfiguredException(reference, reference + ": the Vault address '" + addr + "' (" + origin
                     + ") must be an http or https URL with a host, e.g. https://vault.example.com:8200");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535 || uri.getPort() < -1 || (uri.getPort() == -1
+                && uri.getRawAuthority() != null && uri.getRawAuthority().endsWith(":"))) {
+            throw new SourceMisconfiguredException(reference, reference + ": the Vault address '" + addr + "' (" + origin
+                    + ") has no valid port (1 to 65535); Vault listens on 8200 by default: https://host:8200");
+        }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
             throw new SourceMisconfiguredException(reference, reference + ": the Vault address (" + origin
                     + ") must not carry a query, fragment or user info; write it as https://host:8200");
@@ -281,12 +286,14 @@ public final class VaultOptions {
         if (t.isPresent()) {
             b.token = t.get().trim();
             b.tokenOrigin = ctx.settingOrigin("token").orElse("setting 'token'");
+            checkCredentialText(b.reference, b.tokenOrigin, b.token);
             return;
         }
         Optional<String> env = ctx.env("VAULT_TOKEN").filter(s -> !s.isBlank());
         if (env.isPresent()) {
             b.token = env.get().trim();
             b.tokenOrigin = "environment variable VAULT_TOKEN";
+            checkCredentialText(b.reference, b.tokenOrigin, b.token);
             return;
         }
         Path file = Paths.get(ctx.userHome(), ".vault-token");
@@ -378,14 +385,36 @@ public final class VaultOptions {
                 throw new SourceMisconfiguredException(reference, reference + ": " + setting + " " + file
                         + " is larger than 64 KiB; it should hold one credential");
             }
-            String s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+            String s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            if (s.startsWith("\uFEFF")) {
+                s = s.substring(1); // a byte order mark (Windows editors write one) is never part of a credential
+            }
+            s = s.trim();
             if (s.isEmpty()) {
                 throw new SourceMisconfiguredException(reference, reference + ": " + setting + " " + file + " is empty");
             }
+            checkCredentialText(reference, setting + " " + file, s);
             return s;
         } catch (IOException e) {
             throw new SourceMisconfiguredException(reference, reference + ": cannot read " + setting + " " + file
                     + " (" + e.getClass().getSimpleName() + "); check that it exists and is readable");
+        }
+    }
+
+    /**
+     * A credential (token, role or secret ID, JWT) is visible ASCII: anything else is a broken file or
+     * variable, refused at once rather than sent (a token goes into an HTTP header, which the JDK refuses).
+     * Names the position and the character, never the credential.
+     */
+    static void checkCredentialText(String reference, String origin, String credential) {
+        for (int i = 0; i < credential.length(); i++) {
+            char c = credential.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new SourceMisconfiguredException(reference, reference + ": the credential in " + origin
+                        + " holds a character no Vault credential has (" + String.format("U+%04X", (int) c)
+                        + " at position " + (i + 1) + " of " + credential.length() + "); write it again with"
+                        + " 'vault login', or without the stray character");
+            }
         }
     }
 
