@@ -124,9 +124,12 @@ class FileSourceTest {
     }
 
     @Test
-    void emptyFile_misconfigured() throws IOException {
+    void emptyFile_notFound_theOneRuleForEmptyValues() throws IOException {
         Path f = Files.writeString(dir.resolve("key"), "\n");
-        assertThatThrownBy(() -> fetch("file:" + f)).isInstanceOf(SourceMisconfiguredException.class)
+        assertThatThrownBy(() -> fetch("file:" + f)).isExactlyInstanceOf(SecretNotFoundException.class)
+                .hasMessageContaining("is empty");
+        Path json = Files.writeString(dir.resolve("key.json"), " ");
+        assertThatThrownBy(() -> fetch("file:" + json + "#api_key")).isExactlyInstanceOf(SecretNotFoundException.class)
                 .hasMessageContaining("is empty");
     }
 

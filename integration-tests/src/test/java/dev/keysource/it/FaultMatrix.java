@@ -272,7 +272,7 @@ final class FaultMatrix {
                         .fails(SourceUnavailableException.class, 3, 3, "exited with code 1", "eeee"),
                 script("script-empty-output", "the helper exits 0 and prints nothing",
                         s -> "exit 0")
-                        .fails(SourceUnavailableException.class, 3, 3, "printed nothing"),
+                        .fails(SecretNotFoundException.class, 1, 1, "printed nothing", "empty value is not a secret"),
                 script("script-invalid-output", "the helper prints a line that is not a key (spaces)",
                         s -> "echo 'this is not a key'")
                         .fails(SourceMisconfiguredException.class, 1, 1),
@@ -618,7 +618,7 @@ final class FaultMatrix {
                 file("file-no-field", "the JSON has no api_key field", r -> r.write("{\"user\":\"svc\"}"))
                         .fails(SourceMisconfiguredException.class, 1, 0, "has no field 'api_key'", "'user'"),
                 file("file-empty", "the file is empty", r -> r.write(""))
-                        .fails(SourceMisconfiguredException.class, 1, 0, "is not JSON"));
+                        .fails(SecretNotFoundException.class, 1, 0, "is empty", "empty value is not a secret"));
     }
 
     private static void delete(Path p) {

@@ -1,5 +1,6 @@
 package dev.keysource.file.internal;
 
+import dev.keysource.SecretNotFoundException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.spi.Json;
 import java.io.IOException;
@@ -20,12 +21,12 @@ final class FileContent {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             text = text.substring(1);
         }
+        String v = text.strip();
+        if (v.isEmpty()) { // with or without #field: an empty value is never a secret (docs/errors.md)
+            throw new SecretNotFoundException(reference, reference + ": the file " + path + " is empty (or "
+                    + "only whitespace), and an empty value is not a secret; check what writes it");
+        }
         if (o.field == null) {
-            String v = text.strip();
-            if (v.isEmpty()) {
-                throw new SourceMisconfiguredException(reference, reference + ": the file " + path + " is empty (or "
-                        + "only whitespace); check what writes it");
-            }
             return v;
         }
         FileOptions.Format f = o.format;

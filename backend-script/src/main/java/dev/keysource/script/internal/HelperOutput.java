@@ -1,6 +1,7 @@
 package dev.keysource.script.internal;
 
 import dev.keysource.Secret;
+import dev.keysource.SecretNotFoundException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceUnavailableException;
 import dev.keysource.script.ScriptSettings;
@@ -41,14 +42,16 @@ public final class HelperOutput {
     /**
      * The secret in {@code stdout}.
      *
-     * @throws SourceUnavailableException when the helper printed nothing (it often swallowed a backend failure)
+     * @throws SecretNotFoundException when the helper printed nothing: an empty value is never a secret, the same
+     *     rule as an empty Vault field or AWS {@code SecretString} (docs/errors.md)
      * @throws SourceMisconfiguredException when the output is not a valid key or JSON shape
      */
     public Secret parse(byte[] stdout) {
         String text = decode(stdout).strip();
         if (text.isEmpty()) {
-            throw new SourceUnavailableException(reference, reference + ": the helper exited with code 0 but printed "
-                    + "nothing on stdout; run it by hand to see why (it may hide a failed backend call)");
+            throw new SecretNotFoundException(reference, reference + ": the helper exited with code 0 but printed "
+                    + "nothing on stdout, and an empty value is not a secret; run it by hand to see why (it may hide a "
+                    + "failed backend call)");
         }
         Map<String, Object> json = null;
         if (text.charAt(0) == '{' && text.charAt(text.length() - 1) == '}') {

@@ -122,10 +122,11 @@ class ScriptKeySourceTest {
     }
 
     @Test
-    void fetch_emptyOutput_failsAsUnavailable() {
+    void fetch_emptyOutput_failsAsNotFound_theOneRuleForEmptyValues() {
         Path h = script(dir, "empty.sh", "echo '   '");
         KeySourceException e = failure(h.toString());
-        assertThat(e).isInstanceOf(SourceUnavailableException.class);
+        assertThat(e).isExactlyInstanceOf(dev.keysource.SecretNotFoundException.class);
+        assertThat(e.isTransient()).isFalse();
         assertThat(e.getMessage()).contains("exited with code 0 but printed nothing on stdout");
     }
 
