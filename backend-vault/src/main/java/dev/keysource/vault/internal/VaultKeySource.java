@@ -40,12 +40,20 @@ public final class VaultKeySource implements KeySource {
     private final Clock clock;
     private final Consumer<VaultSession> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean allFields;
 
     /**
      * @param onClose called once by {@link #close()} (the provider releases the shared session)
      */
     public VaultKeySource(KeyRef ref, Integer kv, String kvOrigin, Integer version, VaultSession session, Clock clock,
                           Consumer<VaultSession> onClose) {
+        this(ref, kv, kvOrigin, version, session, clock, onClose, false);
+    }
+
+    /** @param allFields the value is every field as one JSON object ({@code fields=all}) */
+    public VaultKeySource(KeyRef ref, Integer kv, String kvOrigin, Integer version, VaultSession session, Clock clock,
+                          Consumer<VaultSession> onClose, boolean allFields) {
+        this.allFields = allFields;
         this.ref = ref;
         this.reference = ref.toString();
         this.path = VaultOptions.trimSlashes(ref.location()).replaceAll("/+", "/");
@@ -237,6 +245,9 @@ public final class VaultKeySource implements KeySource {
             if (v != null && !v.isNull()) {
                 values.put(m.getName(), v.isString() ? v.asString() : v.toString());
             }
+        }
+        if (allFields) {
+            return fields.toString(); // every field, as Vault sent them: one JSON object
         }
         if (ref.field().isPresent()) {
             String value = values.get(ref.field().get());

@@ -33,7 +33,7 @@ public final class VaultOptions {
     /** The setting names the {@code vault} scheme accepts. */
     public static final Set<String> NAMES = Set.of("address", "token", "namespace", "cacert", "capath",
             "skip-verify", "auth", "role-id", "role-id-file", "secret-id", "secret-id-file", "role", "jwt-file",
-            "auth-mount", "kv", "version");
+            "auth-mount", "kv", "version", "fields");
 
     /** Settings that hold credentials: refused as reference options, since references show up in logs. */
     static final Set<String> CREDENTIALS = Set.of("token", "secret-id");
@@ -71,6 +71,8 @@ public final class VaultOptions {
     final Integer kv;
     final String kvOrigin;
     final Integer version;
+    /** {@code fields=all}: the value is every field of the secret as one JSON object (no #field). */
+    final boolean allFields;
 
     private VaultOptions(Builder b) {
         this.reference = b.reference;
@@ -94,6 +96,7 @@ public final class VaultOptions {
         this.kv = b.kv;
         this.kvOrigin = b.kvOrigin;
         this.version = b.version;
+        this.allFields = b.allFields;
     }
 
     /** The Vault address, without a trailing slash. */
@@ -205,6 +208,19 @@ public final class VaultOptions {
                 throw new SourceMisconfiguredException(reference, reference + ": 'version' pins a KV v2 version,"
                         + " but kv=1 was set; remove one of them");
             }
+        }
+        Optional<String> fields = ctx.setting("fields").map(String::trim);
+        if (fields.isPresent()) {
+            if (!fields.get().equals("all")) {
+                throw new SourceMisconfiguredException(reference, reference + ": invalid setting 'fields' = '"
+                        + fields.get() + "' (" + ctx.settingOrigin("fields").orElse("") + "); the one value is 'all'"
+                        + " (every field of the secret as one JSON object)");
+            }
+            if (ref.field().isPresent()) {
+                throw new SourceMisconfiguredException(reference, reference + ": fields=all reads every field, but the"
+                        + " reference names one (#" + ref.field().get() + "); remove one of them");
+            }
+            b.allFields = true;
         }
         checkLocation(ref);
         return new VaultOptions(b);
@@ -441,5 +457,6 @@ public final class VaultOptions {
         Integer kv;
         String kvOrigin;
         Integer version;
+        boolean allFields;
     }
 }
