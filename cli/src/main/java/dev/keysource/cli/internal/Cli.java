@@ -8,6 +8,7 @@ import dev.keysource.Secret;
 import dev.keysource.cli.ExitCodes;
 import dev.keysource.spi.KeySourceProvider;
 import dev.keysource.spi.SafeText;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -283,12 +284,18 @@ public final class Cli {
         }
     }
 
+    /** Up to EOF, by plain reads (FileInputStream.readNBytes seeks, which a pipe refuses on some JDKs). */
     private String readStdin() throws IOException {
-        byte[] bytes = in.readNBytes(MAX_STDIN + 1);
-        if (bytes.length > MAX_STDIN) {
-            throw new IOException("more than " + MAX_STDIN + " bytes");
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+        byte[] chunk = new byte[4096];
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            buffer.write(chunk, 0, n);
+            if (buffer.size() > MAX_STDIN) {
+                throw new IOException("more than " + MAX_STDIN + " bytes");
+            }
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+        return buffer.toString(StandardCharsets.UTF_8);
     }
 
     /** Prints what carries the key; says on stderr when stdout takes it not (closed, full): exit 7. */
