@@ -35,7 +35,7 @@ public final class Sessions {
             return s;
         });
         return new VaultKeySource(ref, o.kv, o.kvOrigin, o.version, session, ctx.clock(), s -> release(key, s, ctx),
-                o.allFields);
+                o.allFields, o.authDescription());
     }
 
     /** Sessions open now (for tests). */

@@ -41,19 +41,24 @@ public final class VaultKeySource implements KeySource {
     private final Consumer<VaultSession> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean allFields;
+    private final String auth;
 
     /**
      * @param onClose called once by {@link #close()} (the provider releases the shared session)
      */
     public VaultKeySource(KeyRef ref, Integer kv, String kvOrigin, Integer version, VaultSession session, Clock clock,
                           Consumer<VaultSession> onClose) {
-        this(ref, kv, kvOrigin, version, session, clock, onClose, false);
+        this(ref, kv, kvOrigin, version, session, clock, onClose, false, null);
     }
 
-    /** @param allFields the value is every field as one JSON object ({@code fields=all}) */
+    /**
+     * @param allFields the value is every field as one JSON object ({@code fields=all})
+     * @param auth how the token is obtained, for {@link #describe()}; null if unknown
+     */
     public VaultKeySource(KeyRef ref, Integer kv, String kvOrigin, Integer version, VaultSession session, Clock clock,
-                          Consumer<VaultSession> onClose, boolean allFields) {
+                          Consumer<VaultSession> onClose, boolean allFields, String auth) {
         this.allFields = allFields;
+        this.auth = auth;
         this.ref = ref;
         this.reference = ref.toString();
         this.path = VaultOptions.trimSlashes(ref.location()).replaceAll("/+", "/");
@@ -68,6 +73,39 @@ public final class VaultKeySource implements KeySource {
     @Override
     public KeyRef ref() {
         return ref;
+    }
+
+    /** Address, namespace, auth method, the token's TTL and renewability (a lookup-self; never the token), mount. */
+    @Override
+    public Map<String, String> describe() {
+        Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("address", session.address());
+        d.put("namespace", session.namespace() != null ? session.namespace() : "(none: the root namespace)");
+        if (auth != null) {
+            d.put("auth", auth);
+        }
+        try {
+            TokenState st = session.current(reference);
+            io.github.jopenlibs.vault.response.LookupResponse r = st.vault.auth().withNameSpace(session.namespace())
+                    .lookupSelf();
+            int status = r.getRestResponse().getStatus();
+            if (status != 200) {
+                d.put("token", "Vault answered " + status + " to a lookup of the token (auth/token/lookup-self)");
+            } else {
+                long ttl = r.getTTL();
+                d.put("token", (ttl == 0 ? "no expiry (TTL 0)" : "TTL " + ttl + " s") + ", "
+                        + (r.isRenewable() ? "renewable" : "not renewable") + ", policies "
+                        + String.join(", ", r.getPolicies()) + (r.getPath() != null && !r.getPath().isEmpty()
+                        ? ", created by " + r.getPath() : ""));
+            }
+        } catch (io.github.jopenlibs.vault.VaultException | RuntimeException e) {
+            d.put("token", "could not be looked up (" + e.getClass().getSimpleName() + ")");
+        }
+        MountInfo m = session.cachedMount(path);
+        if (m != null) {
+            d.put("mount", m.path + " (" + (m.kv > 0 ? "KV v" + m.kv : "engine '" + m.type + "'") + ")");
+        }
+        return d;
     }
 
     @Override

@@ -99,6 +99,18 @@ public final class VaultOptions {
         this.allFields = b.allFields;
     }
 
+    /** How the token is obtained, for {@code keysource check}: method, mount and where its inputs come from. */
+    String authDescription() {
+        switch (auth) {
+            case APPROLE:
+                return "approle at auth/" + authMount + " (role ID from " + roleIdOrigin + ")";
+            case KUBERNETES:
+                return "kubernetes at auth/" + authMount + ", role " + role + " (service-account token " + jwtFile + ")";
+            default:
+                return "token (" + (tokenOrigin != null ? tokenOrigin : tokenFile) + ")";
+        }
+    }
+
     /** The Vault address, without a trailing slash. */
     public String address() {
         return address;

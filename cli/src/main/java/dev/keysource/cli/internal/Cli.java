@@ -351,6 +351,18 @@ public final class Cli {
                 failure = e;
             }
             long latencyMs = (System.nanoTime() - start) / 1_000_000;
+            Map<String, String> described = fetcher.describe(); // after the fetch: the mount is known by then
+            js.append(",\"backend\":{");
+            boolean firstFact = true;
+            for (Map.Entry<String, String> fact : described.entrySet()) {
+                line(text, fact.getKey(), oneLine(fact.getValue()));
+                if (!firstFact) {
+                    js.append(',');
+                }
+                firstFact = false;
+                Json.field(js, fact.getKey(), fact.getValue());
+            }
+            js.append('}');
             if (secret != null) {
                 String value = secret.isBinary() ? "binary, " + secret.bytes().length + " bytes, printed as base64 by "
                         + "get: " + secret.masked() : secret.masked();
@@ -365,7 +377,7 @@ public final class Cli {
             line(text, "latency", latencyMs + " ms (" + fetcher.attempts() + " attempt"
                     + (fetcher.attempts() == 1 ? "" : "s") + ")");
             js.append(",\"latencyMs\":").append(latencyMs).append(",\"attempts\":").append(fetcher.attempts());
-            List<String> consulted = fetcher.consulted();
+            List<String> consulted = origins(fetcher.consulted(), args);
             js.append(",\"settings\":[");
             for (int i = 0; i < consulted.size(); i++) {
                 line(text, i == 0 ? "settings" : "", consulted.get(i));
@@ -393,6 +405,22 @@ public final class Cli {
 
     private KeyFetcher fetcher(Args args) {
         return fetcher(args, args.reference, false);
+    }
+
+    /** Settings labelled by their real origin: what the command line gave is a command-line option. */
+    private static List<String> origins(List<String> consulted, Args args) {
+        List<String> labelled = new ArrayList<>(consulted.size());
+        for (String c : consulted) {
+            String l = c;
+            for (String name : args.cliSettings) {
+                l = l.replace("code setting '" + name + "'", "command-line option --set " + name);
+            }
+            if (args.timeout != null && l.startsWith("timeout=") && l.endsWith("(code)")) {
+                l = l.substring(0, l.length() - "(code)".length()) + "(command-line option --timeout)";
+            }
+            labelled.add(l);
+        }
+        return labelled;
     }
 
     /** {@code whole}: the protocol reads several fields of one read (a Vault secret without #field). */
@@ -454,7 +482,7 @@ public final class Cli {
 
     private static void line(StringBuilder sb, String name, String value) {
         sb.append(name);
-        for (int i = name.length(); i < 11; i++) {
+        for (int i = name.length(); i < 11 || i == name.length(); i++) {
             sb.append(' ');
         }
         sb.append(value).append('\n');
