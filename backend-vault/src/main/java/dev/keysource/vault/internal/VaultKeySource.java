@@ -168,6 +168,7 @@ public final class VaultKeySource implements KeySource {
                 if (deleted != null) {
                     throw deleted;
                 }
+                throw notFoundInKv2(call, mount, rest, r.getRestResponse().getBody());
             }
         }
         if (status != 200) {
@@ -311,6 +312,25 @@ public final class VaultKeySource implements KeySource {
 
     private static String names(Map<String, String> values) {
         return values.isEmpty() ? "(none)" : String.join(", ", values.keySet());
+    }
+
+    /**
+     * A KV v2 404 without metadata: a pinned version that does not exist says so; a path that starts with
+     * {@code data/} (as the HTTP API spells it) says to drop it; else the common not-found message.
+     */
+    private KeySourceException notFoundInKv2(Call call, MountInfo mount, String rest, byte[] body) {
+        if (version != null) {
+            return new SecretNotFoundException(reference, reference + ": there is no version " + version + " of "
+                    + path + " (Vault answered 404 to " + call.where() + "; the secret may not exist at all): leave"
+                    + " 'version' out for the latest, or list its versions with 'vault kv metadata get " + path + "'");
+        }
+        if (rest.startsWith("data/") && rest.length() > "data/".length()) {
+            return new SecretNotFoundException(reference, reference + ": nothing is stored at " + path + " (Vault"
+                    + " answered 404 to " + call.where() + "): " + mount.path + " is a KV v2 mount and keysource adds"
+                    + " data/ itself, so drop 'data/' from the reference: vault:" + mount.path
+                    + rest.substring("data/".length()));
+        }
+        return VaultErrors.forStatus(call, 404, body, null);
     }
 
     /** A KV v2 404 with metadata and no errors: the version exists but was deleted or destroyed. */

@@ -35,6 +35,10 @@ public final class VaultOptions {
             "skip-verify", "auth", "role-id", "role-id-file", "secret-id", "secret-id-file", "role", "jwt-file",
             "auth-mount", "kv", "version", "fields");
 
+    /** The setting names a reference may carry as options: all but the credentials. */
+    public static final Set<String> REFERENCE_NAMES = NAMES.stream().filter(n -> !n.equals("token")
+            && !n.equals("secret-id")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** Settings that hold credentials: refused as reference options, since references show up in logs. */
     static final Set<String> CREDENTIALS = Set.of("token", "secret-id");
 
