@@ -64,16 +64,20 @@ fi
 
 th=() ts=() tv=() ta=() tc=()
 for _ in 1 2; do "${hello[@]}" >/dev/null; "${script[@]}" >/dev/null; done # warm the page cache
+rm -f "$out"/cpu-*
 for ((i = 0; i < runs; i++)); do
-  th+=("$(measure "${hello[@]}")"); ts+=("$(measure "${script[@]}")")
-  tv+=("$(measure "${vault[@]}")"); ta+=("$(measure "${aws[@]}")")
-  if [ ${#awscli[@]} -gt 0 ]; then tc+=("$(measure "${awscli[@]}")"); fi
+  th+=("$(CPU_LABEL=h measure "${hello[@]}")"); ts+=("$(CPU_LABEL=s measure "${script[@]}")")
+  tv+=("$(CPU_LABEL=v measure "${vault[@]}")"); ta+=("$(CPU_LABEL=a measure "${aws[@]}")")
+  if [ ${#awscli[@]} -gt 0 ]; then tc+=("$(CPU_LABEL=c measure "${awscli[@]}")"); fi
 done
 mh=$(median "${th[@]}"); ms_=$(median "${ts[@]}"); mv=$(median "${tv[@]}"); ma=$(median "${ta[@]}")
 mc=0
 if [ ${#tc[@]} -gt 0 ]; then mc=$(median "${tc[@]}"); fi
-echo "java: $("$java_bin" -version 2>&1 | head -1); $(nproc) cores; archive: $kind; medians of $runs runs"
-awk -v h="$mh" -v s="$ms_" -v v="$mv" -v a="$ma" -v c="$mc" -v cn="$awscli_name" 'BEGIN {
+echo "java: $("$java_bin" -version 2>&1 | head -1); $(nproc) cores; archive: $kind; medians of $runs runs;" \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+awk -v h="$mh" -v s="$ms_" -v v="$mv" -v a="$ma" -v c="$mc" -v cn="$awscli_name" \
+  -v ch="$(cpu_median h)" -v cs="$(cpu_median s)" -v cv="$(cpu_median v)" -v ca="$(cpu_median a)" \
+  -v cc="$(cpu_median c)" 'BEGIN {
   printf "%-56s %8.1f ms\n", "trivial main (baseline)", h / 1000
   printf "%-56s %8.1f ms  %5.2fx main (target <= 2x)\n", "./keysource get script:echo ...", s / 1000, s / h
   printf "%-56s %8.1f ms  %5.2fx main (target <= 3x)\n", "./keysource get vault:secret/claude-code#api_key", v / 1000, v / h
@@ -84,4 +88,8 @@ awk -v h="$mh" -v s="$ms_" -v v="$mv" -v a="$ma" -v c="$mc" -v cn="$awscli_name"
   if (c > 0)
     printf "%-56s %8.1f ms  %5.2fx main\n", cn " secretsmanager get-secret-value", c / 1000, c / h
   else
-    print "AWS CLI: not installed or not working here; not measured" }'
+    print "AWS CLI: not installed or not working here; not measured"
+  if (ch > 0) {
+    printf "CPU time (user + system), medians: main %d ms; script %d ms (%.2fx); vault %d ms (%.2fx); aws-sm %d ms (%.2fx)", ch, cs, cs / ch, cv, cv / ch, ca, ca / ch
+    if (cc > 0) printf "; AWS CLI %d ms (aws-sm %.2fx of it)", cc, ca / cc
+    printf "\n" } }'

@@ -10,7 +10,19 @@ mkdir -p "$out"
 export XDG_CACHE_HOME="$out/cache"
 
 now_us() { local t="${EPOCHREALTIME/[.,]/}"; echo "$t"; }
-measure() { local s e; s=$(now_us); "$@" >/dev/null </dev/null; e=$(now_us); echo $(( e - s )); }
+# measure CMD...: prints the wall-clock microseconds; with CPU_LABEL set, also appends the CPU time (user +
+# system, ms) to $out/cpu-$CPU_LABEL: on a machine shared with other work CPU time varies less than wall time
+measure() {
+  local s e
+  if [ -n "${CPU_LABEL:-}" ] && [ -x /usr/bin/time ]; then
+    s=$(now_us); /usr/bin/time -f '%U %S' -o "$out/cpu.tmp" "$@" >/dev/null </dev/null; e=$(now_us)
+    awk '{printf "%d\n", ($1 + $2) * 1000}' "$out/cpu.tmp" >>"$out/cpu-$CPU_LABEL"
+  else
+    s=$(now_us); "$@" >/dev/null </dev/null; e=$(now_us)
+  fi
+  echo $(( e - s ))
+}
+cpu_median() { [ -s "$out/cpu-$1" ] && median $(cat "$out/cpu-$1") || echo 0; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
 ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us / 1000}'; }
 
