@@ -6,6 +6,7 @@ module dev.keysource.aws {
     requires software.amazon.awssdk.awscore;
     requires software.amazon.awssdk.core;
     requires software.amazon.awssdk.http;
+    requires software.amazon.awssdk.identity.spi; // which credentials provider supplied credentials, for check
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.profiles;
     requires software.amazon.awssdk.regions;

@@ -37,6 +37,18 @@ public final class KeyFetcher implements AutoCloseable {
         return parts.ref;
     }
 
+    /**
+     * What the backend says about where and how it reads ({@link dev.keysource.spi.KeySource#describe()}),
+     * never a secret; empty when it says nothing or its description fails.
+     */
+    public java.util.Map<String, String> describe() {
+        try {
+            return parts.source.describe();
+        } catch (RuntimeException e) {
+            return java.util.Map.of("backend", "could not describe itself (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     /** Backend calls made so far, counting retries. */
     public long attempts() {
         return fetcher.attempts();

@@ -100,7 +100,8 @@ public final class Secret {
 
     /**
      * The value with all but its first and last characters masked, for diagnostics such as
-     * {@code keysource check}: {@code sk-a…(51 chars)…9xQ} for long values, {@code ****} for short ones.
+     * {@code keysource check} (docs/troubleshooting.md): from 16 characters on, the first three, the length
+     * and the last two ({@code sk-…(51 chars)…xQ}); shorter values {@code **** (9 chars)}.
      */
     public String masked() {
         String v = value();

@@ -51,6 +51,11 @@ public final class VaultKeySourceProvider implements KeySourceProvider {
     }
 
     @Override
+    public Set<String> referenceOptions() {
+        return VaultOptions.REFERENCE_NAMES;
+    }
+
+    @Override
     public KeySource create(KeyRef ref, ProviderContext context) {
         return sessions.create(ref, context);
     }

@@ -351,8 +351,8 @@ public final class Report {
         }
         List<String> missing = new ArrayList<>();
         Map<String, String> ratios = startupRatios();
-        String[][] rows = {{"script", "script", "≤ 2×"}, {"vault", "vault (loopback fake)", "≤ 2.5×"},
-            {"aws-sm", "aws-sm (loopback fake)", "≤ 6×"}};
+        String[][] rows = {{"script", "script", "≤ 2×"}, {"vault", "vault (loopback fake)", "≤ 3×"},
+            {"aws-sm", "aws-sm (loopback fake)", "≤ 5×"}};
         for (String[] r : rows) {
             if (!ratios.containsKey(r[0])) {
                 missing.add("| " + r[1] + " | **not yet measured** | — | " + r[2] + " |");
@@ -451,7 +451,7 @@ public final class Report {
                 storm.getOrDefault("caching-client.max", "—"), storm.getOrDefault("caffeine.max", "—")));
         Map<String, String> ratios = startupRatios();
         h.append(String.format(Locale.ROOT, "| CLI start-to-key vs a trivial Java main: script / Vault / AWS | %s / %s / %s "
-                        + "| — | ≤ 2× / 2.5× / 6× |%n", ratios.getOrDefault("script", "not measured"),
+                        + "| — | ≤ 2× / 3× / 5× |%n", ratios.getOrDefault("script", "not measured"),
                 ratios.getOrDefault("vault", "not measured"), ratios.getOrDefault("aws-sm", "not measured")));
         h.append(String.format(Locale.ROOT, "| heap per cached key (bytes) | %s | %s | — |%n",
                 mk.getOrDefault("heapBytesPerKey", "—"), mc.getOrDefault("heapBytesPerKey", "—")));

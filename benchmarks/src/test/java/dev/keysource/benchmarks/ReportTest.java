@@ -103,7 +103,7 @@ class ReportTest {
 
         assertThat(md).contains("```text\n./keysource get script:echo k      80.0 ms\n"
                         + "ratio ./keysource get / trivial main: 2.00x (target <= 2x)\n```")
-                .contains("| vault (loopback fake) | **not yet measured** | — | ≤ 2.5× |")
+                .contains("| vault (loopback fake) | **not yet measured** | — | ≤ 3× |")
                 .doesNotContain("| script | **not yet measured**");
     }
 

@@ -21,6 +21,7 @@ import dev.keysource.SourceUnavailableException;
  * <tr><td>4</td><td>rejected: authentication or permission</td><td>{@link SourceAccessDeniedException}</td></tr>
  * <tr><td>5</td><td>backend unavailable, timed out or interrupted</td><td>{@link SourceUnavailableException} (and {@code SourceTimeoutException}), {@link SourceInterruptedException}</td></tr>
  * <tr><td>6</td><td>misconfigured</td><td>{@link SourceMisconfiguredException}</td></tr>
+ * <tr><td>7</td><td>the key was fetched but could not be written to stdout (closed, full)</td><td>-</td></tr>
  * </table>
  */
 public final class ExitCodes {
@@ -32,6 +33,8 @@ public final class ExitCodes {
     public static final int REJECTED = 4;
     public static final int UNAVAILABLE = 5;
     public static final int MISCONFIGURED = 6;
+    /** The key was fetched but stdout did not take it (closed, a full disk, a gone pipe). */
+    public static final int OUTPUT_FAILED = 7;
 
     private ExitCodes() {
     }
@@ -65,6 +68,7 @@ public final class ExitCodes {
             case REJECTED: return "rejected (authentication or permission)";
             case UNAVAILABLE: return "backend unavailable or timed out";
             case MISCONFIGURED: return "misconfigured";
+            case OUTPUT_FAILED: return "could not write the output";
             default: return "internal error";
         }
     }

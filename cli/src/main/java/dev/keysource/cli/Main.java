@@ -2,11 +2,12 @@ package dev.keysource.cli;
 
 import dev.keysource.cli.internal.Cli;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 
 /**
  * {@code keysource get REF}: prints a secret from any bundled backend, a drop-in {@code apiKeyHelper}.
- * Run {@code keysource --help} for the usage. Never reads stdin.
+ * Run {@code keysource --help} for the usage. Reads stdin only as a git or Docker credential helper.
  */
 public final class Main {
 
@@ -23,8 +24,14 @@ public final class Main {
         defaultProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider"); // no ServiceLoader scan
         defaultProperty("slf4j.internal.verbosity", "WARN"); // and no note on stderr that it did so
         dev.keysource.cli.internal.LogCaps.apply(); // no credential in any log, at any KEYSOURCE_LOG_LEVEL
-        int code = new Cli(System.getenv(), new FileOutputStream(FileDescriptor.out),
-                new FileOutputStream(FileDescriptor.err)).run(args);
+        Cli cli = new Cli(System.getenv(), new FileInputStream(FileDescriptor.in),
+                new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err));
+        int code = cli.run(args);
+        if (cli.mayHalt()) {
+            // the answer is written and flushed (unbuffered streams): stop now instead of waiting for the HTTP
+            // client's selector thread; no helper process ran, so no shutdown hook has anything to kill
+            Runtime.getRuntime().halt(code);
+        }
         System.exit(code);
     }
 

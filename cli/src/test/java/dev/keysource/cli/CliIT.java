@@ -168,4 +168,29 @@ class CliIT {
         assertThat(version.exit).isZero();
         assertThat(version.stdoutText()).startsWith("keysource 0.1.0");
     }
+
+    /** Runs the jar through sh with stdout redirected as {@code redirect} says; returns exit code and stderr. */
+    private String[] shellRun(String redirect, String ref) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "'" + javaBin + "' -jar '" + PackagedJar.JAR.toAbsolutePath()
+                + "' get '" + ref + "' " + redirect).directory(dir.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("KEYSOURCE_") || k.startsWith("JAVA_TOOL"));
+        pb.redirectError(dir.resolve("stderr.txt").toFile());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new String[] {Integer.toString(p.exitValue()), Files.readString(dir.resolve("stderr.txt"))};
+    }
+
+    @Test
+    void get_stdoutFullOrClosed_saysTheKeyCouldNotBeWritten_exit7() throws Exception {
+        Path h = helper("key.sh", "echo " + Canary.SECRET);
+        for (String redirect : new String[] {">/dev/full", ">&-"}) {
+            String[] r = shellRun(redirect, "script:" + h);
+            assertThat(r[0]).as(redirect).isEqualTo("7");
+            assertThat(r[1]).as(redirect).startsWith("keysource: could not write the key to stdout (")
+                    .endsWith("): stdout is closed, full or gone; nothing usable was printed\n").hasLineCount(1);
+            Canary.assertAbsent("stderr", r[1]);
+        }
+    }
 }

@@ -42,6 +42,7 @@ class LauncherIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("KEYSOURCE_"));
         pb.environment().put("KEYSOURCE_NO_BUILD", "1");
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
         pb.environment().putAll(extraEnv);
         Process p = pb.start(); // stdin: an open pipe nobody writes to or closes, as tools leave it
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
@@ -79,10 +80,13 @@ class LauncherIT {
         assertThat(r.err).isEmpty();
         assertThat(r.exit).isZero();
         assertThat(r.out).isEqualTo(dir.getFileName() + "-payments\n");
-        try (Stream<Path> archives = Files.list(PackagedJar.JAR.toAbsolutePath().getParent())) {
+        try (Stream<Path> archives = Files.list(dir.resolve("cache/keysource"))) {
             assertThat(archives.map(p -> p.getFileName().toString()))
-                    .as("an AppCDS archive, or the marker of a failed attempt")
-                    .anyMatch(n -> n.startsWith("keysource-") && (n.endsWith(".jsa") || n.endsWith(".jsa.failed")));
+                    .as("a class-data archive in the per-user cache directory, not next to the jar")
+                    .anyMatch(n -> n.endsWith(".jsa"));
+        }
+        try (Stream<Path> target = Files.list(PackagedJar.JAR.toAbsolutePath().getParent())) {
+            assertThat(target.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".jsa"));
         }
     }
 

@@ -120,11 +120,15 @@ public final class ClientParts {
 
     private void checkOptions(KeySourceProvider provider, KeyRef ref) {
         Set<String> accepted = new TreeSet<>(provider.options());
+        Set<String> inReference = new TreeSet<>(provider.referenceOptions());
         for (String name : ref.options().keySet()) {
             if (!accepted.contains(name) && !CoreConfig.NAMES.contains(name)) {
+                Set<String> all = new TreeSet<>(inReference);
+                all.addAll(CoreConfig.NAMES);
                 throw new InvalidReferenceException(ref.toString(), "unknown option '" + name + "' in reference '" + ref
-                        + "'. Scheme '" + ref.scheme() + "' accepts: " + (accepted.isEmpty() ? "(none of its own)"
-                        : String.join(", ", accepted)) + "; and the core options: "
+                        + "'" + Suggest.nearest(name, all).map(n -> " (did you mean '" + n + "'?)").orElse("")
+                        + ". Scheme '" + ref.scheme() + "' accepts: " + (inReference.isEmpty() ? "(none of its own)"
+                        : String.join(", ", inReference)) + "; and the core options: "
                         + String.join(", ", new TreeSet<>(CoreConfig.NAMES)));
             }
         }

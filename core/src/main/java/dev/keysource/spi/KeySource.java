@@ -46,6 +46,16 @@ public interface KeySource extends AutoCloseable {
     default void watch(Runnable changed) {
     }
 
+    /**
+     * What this source knows about where and how it reads, for diagnostics such as {@code keysource check}:
+     * ordered name and text pairs (a Vault address, namespace, auth method and token TTL; an AWS region and
+     * its origin, endpoint and credentials provider). Never a secret value, token or key. May make a
+     * round trip (a token lookup); failures are described in the text, not thrown. Default: nothing.
+     */
+    default java.util.Map<String, String> describe() {
+        return java.util.Map.of();
+    }
+
     /** Releases what this source holds (clients, connections). Idempotent. */
     @Override
     default void close() {

@@ -24,6 +24,14 @@ public interface KeySourceProvider {
     Set<String> options();
 
     /**
+     * The options a reference may carry: {@link #options()} less those refused there (credentials, which
+     * references must not hold since they appear in logs). Listed when a reference has an unknown option.
+     */
+    default Set<String> referenceOptions() {
+        return options();
+    }
+
+    /**
      * Whether everything after {@code scheme:} is taken verbatim as the location (no options, no
      * field), as the {@code script} scheme does with a command line.
      */

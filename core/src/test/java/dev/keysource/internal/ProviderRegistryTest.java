@@ -71,7 +71,7 @@ class ProviderRegistryTest {
     void build_unknownOption_listsAcceptedOptions() {
         assertThatThrownBy(() -> CachedKey.builder("alpha:x?regoin=eu").environment(Map.of()).build())
                 .isInstanceOf(InvalidReferenceException.class)
-                .hasMessage("unknown option 'regoin' in reference 'alpha:x?regoin=eu'. Scheme 'alpha' accepts: region, value; "
+                .hasMessage("unknown option 'regoin' in reference 'alpha:x?regoin=eu' (did you mean 'region'?). Scheme 'alpha' accepts: region, value; "
                         + "and the core options: attempts, backoff, expiry-skew, jitter, refresh-ahead, slow-threshold, "
                         + "stale-grace, timeout, ttl");
     }

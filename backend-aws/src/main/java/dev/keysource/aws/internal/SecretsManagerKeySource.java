@@ -32,6 +32,7 @@ public final class SecretsManagerKeySource implements KeySource {
     private final Target target;
     private final SecretsManagerClient client;
     private final AwsErrors errors;
+    private final Where where;
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -46,12 +47,53 @@ public final class SecretsManagerKeySource implements KeySource {
         this.target = target;
         this.client = client;
         this.errors = new AwsErrors(reference, target, where);
+        this.where = where;
         this.onClose = onClose;
     }
 
     @Override
     public KeyRef ref() {
         return ref;
+    }
+
+    /** Region and where it came from, endpoint, and which credentials provider supplied credentials (never keys). */
+    @Override
+    public Map<String, String> describe() {
+        Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("region", (where.region() != null ? where.region() : "(none)")
+                + (where.regionOrigin() != null ? " (" + where.regionOrigin() + ")" : ""));
+        d.put("endpoint", where.endpoint() != null ? where.endpoint().toString() : "the AWS default for the region");
+        String supplied;
+        try {
+            var id = client.serviceClientConfiguration()
+                    .credentialsProvider().resolveIdentity().join();
+            supplied = id.providerName().map(n -> "supplied by " + providerNames(n)).orElse("supplied")
+                    + id.expirationTime().map(t -> ", expiring " + t).orElse("");
+        } catch (RuntimeException e) {
+            supplied = "none resolved (" + e.getClass().getSimpleName() + ")";
+        }
+        d.put("credentials", where.credentials() + "; " + supplied);
+        return d;
+    }
+
+    /**
+     * The SDK names the providers that supplied credentials by business-metric codes ("g", "n,v"); their
+     * enum names say it in words: CREDENTIALS_PROFILE_PROCESS becomes "profile process".
+     */
+    static String providerNames(String codes) {
+        StringBuilder sb = new StringBuilder();
+        for (String code : codes.split(",")) {
+            String name = null;
+            for (software.amazon.awssdk.core.useragent.BusinessMetricFeatureId f
+                    : software.amazon.awssdk.core.useragent.BusinessMetricFeatureId.values()) {
+                if (f.value().equals(code.trim()) && f.name().startsWith("CREDENTIALS_")) {
+                    name = f.name().substring("CREDENTIALS_".length()).toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', ' ');
+                }
+            }
+            sb.append(sb.length() > 0 ? ", " : "").append(name != null ? name : "provider '" + code.trim() + "'");
+        }
+        return sb.toString();
     }
 
     @Override

@@ -30,6 +30,11 @@ public final class Where {
                 + (endpoint != null ? " at " + endpoint : "");
     }
 
+    /** The endpoint override, or null for the AWS default of the region. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
     /** Where the region came from ("environment variable AWS_REGION"), or null. */
     public String regionOrigin() {
         return regionOrigin;

@@ -2,6 +2,7 @@ package dev.keysource.script.internal;
 
 import dev.keysource.script.ScriptSettings;
 import dev.keysource.spi.Json;
+import dev.keysource.spi.SafeText;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
@@ -35,26 +36,9 @@ final class Stderr {
         if (cut) {
             s = s.substring(0, ScriptSettings.STDERR_QUOTE_LENGTH);
         }
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n') {
-                sb.append("\\n");
-            } else if (c == '\r') {
-                sb.append("\\r");
-            } else if (c == '\t') {
-                sb.append("\\t");
-            } else if (c == '"') {
-                sb.append("\\\"");
-            } else if (c == '\\') {
-                sb.append("\\\\");
-            } else if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("U+%04X", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return cut ? sb.append("...").toString() : sb.toString();
+        // quotes and backslashes escaped for the "..." around it, then every control character (shared rule)
+        String quoted = SafeText.oneLine(s.replace("\\", "\\\\").replace("\"", "\\\""));
+        return cut ? quoted + "..." : quoted;
     }
 
     /** What to mask, longest first (so that a value is masked whole before any word inside it). */

@@ -34,7 +34,8 @@ public final class Sessions {
             s.retain(ctx);
             return s;
         });
-        return new VaultKeySource(ref, o.kv, o.kvOrigin, o.version, session, ctx.clock(), s -> release(key, s, ctx));
+        return new VaultKeySource(ref, o.kv, o.kvOrigin, o.version, session, ctx.clock(), s -> release(key, s, ctx),
+                o.allFields, o.authDescription());
     }
 
     /** Sessions open now (for tests). */

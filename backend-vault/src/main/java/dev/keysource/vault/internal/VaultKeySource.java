@@ -45,12 +45,25 @@ public final class VaultKeySource implements KeySource {
     private final Clock clock;
     private final Consumer<VaultSession> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean allFields;
+    private final String auth;
 
     /**
      * @param onClose called once by {@link #close()} (the provider releases the shared session)
      */
     public VaultKeySource(KeyRef ref, Integer kv, String kvOrigin, Integer version, VaultSession session, Clock clock,
                           Consumer<VaultSession> onClose) {
+        this(ref, kv, kvOrigin, version, session, clock, onClose, false, null);
+    }
+
+    /**
+     * @param allFields the value is every field as one JSON object ({@code fields=all})
+     * @param auth how the token is obtained, for {@link #describe()}; null if unknown
+     */
+    public VaultKeySource(KeyRef ref, Integer kv, String kvOrigin, Integer version, VaultSession session, Clock clock,
+                          Consumer<VaultSession> onClose, boolean allFields, String auth) {
+        this.allFields = allFields;
+        this.auth = auth;
         this.ref = ref;
         this.reference = ref.toString();
         this.path = VaultOptions.trimSlashes(ref.location()).replaceAll("/+", "/");
@@ -65,6 +78,39 @@ public final class VaultKeySource implements KeySource {
     @Override
     public KeyRef ref() {
         return ref;
+    }
+
+    /** Address, namespace, auth method, the token's TTL and renewability (a lookup-self; never the token), mount. */
+    @Override
+    public Map<String, String> describe() {
+        Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("address", session.address());
+        d.put("namespace", session.namespace() != null ? session.namespace() : "(none: the root namespace)");
+        if (auth != null) {
+            d.put("auth", auth);
+        }
+        try {
+            TokenState st = session.current(reference);
+            io.github.jopenlibs.vault.response.LookupResponse r = st.vault.auth().withNameSpace(session.namespace())
+                    .lookupSelf();
+            int status = r.getRestResponse().getStatus();
+            if (status != 200) {
+                d.put("token", "Vault answered " + status + " to a lookup of the token (auth/token/lookup-self)");
+            } else {
+                long ttl = r.getTTL();
+                d.put("token", (ttl == 0 ? "no expiry (TTL 0)" : "TTL " + ttl + " s") + ", "
+                        + (r.isRenewable() ? "renewable" : "not renewable") + ", policies "
+                        + String.join(", ", r.getPolicies()) + (r.getPath() != null && !r.getPath().isEmpty()
+                        ? ", created by " + r.getPath() : ""));
+            }
+        } catch (io.github.jopenlibs.vault.VaultException | RuntimeException e) {
+            d.put("token", "could not be looked up (" + e.getClass().getSimpleName() + ")");
+        }
+        MountInfo m = session.cachedMount(path);
+        if (m != null) {
+            d.put("mount", m.path + " (" + (m.kv > 0 ? "KV v" + m.kv : "engine '" + m.type + "'") + ")");
+        }
+        return d;
     }
 
     @Override
@@ -127,6 +173,7 @@ public final class VaultKeySource implements KeySource {
                 if (deleted != null) {
                     throw deleted;
                 }
+                throw notFoundInKv2(call, mount, rest, r.getRestResponse().getBody());
             }
         }
         if (status != 200) {
@@ -249,6 +296,9 @@ public final class VaultKeySource implements KeySource {
                 values.put(m.getName(), v.isString() ? v.asString() : v.toString());
             }
         }
+        if (allFields) {
+            return fields.toString(); // every field, as Vault sent them: one JSON object
+        }
         if (ref.field().isPresent()) {
             String value = values.get(ref.field().get());
             if (value == null) {
@@ -285,6 +335,25 @@ public final class VaultKeySource implements KeySource {
     /** Field names, for messages: they come from the server, so control characters are escaped. */
     private static String names(Map<String, String> values) {
         return values.isEmpty() ? "(none)" : Printable.escape(String.join(", ", values.keySet()));
+    }
+
+    /**
+     * A KV v2 404 without metadata: a pinned version that does not exist says so; a path that starts with
+     * {@code data/} (as the HTTP API spells it) says to drop it; else the common not-found message.
+     */
+    private KeySourceException notFoundInKv2(Call call, MountInfo mount, String rest, byte[] body) {
+        if (version != null) {
+            return new SecretNotFoundException(reference, reference + ": there is no version " + version + " of "
+                    + path + " (Vault answered 404 to " + call.where() + "; the secret may not exist at all): leave"
+                    + " 'version' out for the latest, or list its versions with 'vault kv metadata get " + path + "'");
+        }
+        if (rest.startsWith("data/") && rest.length() > "data/".length()) {
+            return new SecretNotFoundException(reference, reference + ": nothing is stored at " + path + " (Vault"
+                    + " answered 404 to " + call.where() + "): " + mount.path + " is a KV v2 mount and keysource adds"
+                    + " data/ itself, so drop 'data/' from the reference: vault:" + mount.path
+                    + rest.substring("data/".length()));
+        }
+        return VaultErrors.forStatus(call, 404, body, null);
     }
 
     /** A KV v2 404 with metadata and no errors: the version exists but was deleted or destroyed. */

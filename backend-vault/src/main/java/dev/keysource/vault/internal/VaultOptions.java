@@ -33,7 +33,11 @@ public final class VaultOptions {
     /** The setting names the {@code vault} scheme accepts. */
     public static final Set<String> NAMES = Set.of("address", "token", "namespace", "cacert", "capath",
             "skip-verify", "auth", "role-id", "role-id-file", "secret-id", "secret-id-file", "role", "jwt-file",
-            "auth-mount", "kv", "version");
+            "auth-mount", "kv", "version", "fields");
+
+    /** The setting names a reference may carry as options: all but the credentials. */
+    public static final Set<String> REFERENCE_NAMES = NAMES.stream().filter(n -> !n.equals("token")
+            && !n.equals("secret-id")).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** Settings that hold credentials: refused as reference options, since references show up in logs. */
     static final Set<String> CREDENTIALS = Set.of("token", "secret-id");
@@ -73,6 +77,8 @@ public final class VaultOptions {
     final Integer kv;
     final String kvOrigin;
     final Integer version;
+    /** {@code fields=all}: the value is every field of the secret as one JSON object (no #field). */
+    final boolean allFields;
 
     private VaultOptions(Builder b) {
         this.reference = b.reference;
@@ -96,6 +102,19 @@ public final class VaultOptions {
         this.kv = b.kv;
         this.kvOrigin = b.kvOrigin;
         this.version = b.version;
+        this.allFields = b.allFields;
+    }
+
+    /** How the token is obtained, for {@code keysource check}: method, mount and where its inputs come from. */
+    String authDescription() {
+        switch (auth) {
+            case APPROLE:
+                return "approle at auth/" + authMount + " (role ID from " + roleIdOrigin + ")";
+            case KUBERNETES:
+                return "kubernetes at auth/" + authMount + ", role " + role + " (service-account token " + jwtFile + ")";
+            default:
+                return "token (" + (tokenOrigin != null ? tokenOrigin : tokenFile) + ")";
+        }
     }
 
     /** The Vault address, without a trailing slash. */
@@ -215,6 +234,19 @@ public final class VaultOptions {
                 throw new SourceMisconfiguredException(reference, reference + ": 'version' pins a KV v2 version,"
                         + " but kv=1 was set; remove one of them");
             }
+        }
+        Optional<String> fields = ctx.setting("fields").map(String::trim);
+        if (fields.isPresent()) {
+            if (!fields.get().equals("all")) {
+                throw new SourceMisconfiguredException(reference, reference + ": invalid setting 'fields' = '"
+                        + fields.get() + "' (" + ctx.settingOrigin("fields").orElse("") + "); the one value is 'all'"
+                        + " (every field of the secret as one JSON object)");
+            }
+            if (ref.field().isPresent()) {
+                throw new SourceMisconfiguredException(reference, reference + ": fields=all reads every field, but the"
+                        + " reference names one (#" + ref.field().get() + "); remove one of them");
+            }
+            b.allFields = true;
         }
         checkLocation(ref);
         return new VaultOptions(b);
@@ -493,5 +525,6 @@ public final class VaultOptions {
         Integer kv;
         String kvOrigin;
         Integer version;
+        boolean allFields;
     }
 }

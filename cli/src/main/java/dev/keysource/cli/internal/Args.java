@@ -1,5 +1,6 @@
 package dev.keysource.cli.internal;
 
+import dev.keysource.spi.SafeText;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -11,15 +12,28 @@ import java.util.Map;
  */
 final class Args {
 
-    enum Command { GET, CHECK, HELP, VERSION }
+    enum Command { GET, CHECK, HELP, VERSION, GIT_CREDENTIAL, DOCKER_CREDENTIAL }
 
-    enum Format { RAW, JSON }
+    /** What {@code get} prints: the value, JSON, or a tool's credential format (see {@link Helpers}). */
+    enum Format { RAW, JSON, CREDENTIAL_PROCESS, EXEC_CREDENTIAL }
+
+    /** Setting names that hold a credential: never accepted in argv, where every user sees them (ps). */
+    private static final java.util.regex.Pattern CREDENTIAL_SETTING = java.util.regex.Pattern.compile(
+            "(?i).*(token|secret|password|passwd|credential|private-key|api-key|access-key).*");
 
     Command command;
     String reference;
+    /** The action of a credential-helper command: get, store, erase, list, ... */
+    String action;
     Format format = Format.RAW;
     Duration timeout;
+    /** {@code --aws-fields}: the secret's fields holding the access key, secret key and session token. */
+    String awsFields;
+    /** {@code --username}: the user name a git or Docker helper answers. */
+    String username;
     final Map<String, String> settings = new LinkedHashMap<>();
+    /** The names given with {@code --set}, as the command line set them (for check's origins). */
+    final java.util.Set<String> cliSettings = new java.util.LinkedHashSet<>();
 
     /** A usage error: exit code 2, the message is the one line printed. */
     static final class UsageException extends RuntimeException {
@@ -71,8 +85,16 @@ final class Args {
                         value = value != null ? value : next(argv, ++i, name);
                         setting(a, value);
                         break;
+                    case "--aws-fields":
+                        a.awsFields = value != null ? value : next(argv, ++i, name);
+                        break;
+                    case "--username":
+                        a.username = value != null ? value : next(argv, ++i, name);
+                        break;
                     default:
-                        throw new UsageException("unknown option '" + arg + "'; run 'keysource --help' for the options");
+                        throw new UsageException("unknown option '" + name + "'"
+                                + dev.keysource.internal.Suggest.nearest(name, OPTIONS).map(o -> " (did you mean '" + o + "'?)").orElse("")
+                                + "; the options are " + String.join(", ", OPTIONS));
                 }
                 continue;
             }
@@ -90,12 +112,25 @@ final class Args {
                     case "version":
                         a.command = Command.VERSION;
                         return a;
+                    case "git-credential":
+                        a.command = Command.GIT_CREDENTIAL;
+                        break;
+                    case "docker-credential":
+                        a.command = Command.DOCKER_CREDENTIAL;
+                        break;
                     default:
-                        throw new UsageException("unknown command '" + arg + "'; the commands are get, check and help"
+                        throw new UsageException("unknown command '" + arg + "'; the commands are get, check, git-credential, "
+                                + "docker-credential and help"
                                 + (arg.indexOf(':') > 0 ? " (did you mean 'keysource get " + arg + "'?)" : ""));
                 }
+            } else if (a.command == Command.DOCKER_CREDENTIAL && a.action == null && a.reference == null
+                    && arg.indexOf(':') < 0) {
+                a.action = arg; // docker-credential-keysource get: the servers map names the references
             } else if (a.reference == null) {
                 a.reference = arg;
+            } else if (a.action == null && (a.command == Command.GIT_CREDENTIAL
+                    || a.command == Command.DOCKER_CREDENTIAL)) {
+                a.action = arg;
             } else {
                 throw new UsageException("unexpected argument '" + arg + "' after the reference; a reference is one "
                         + "argument: quote a script command line, e.g. keysource get 'script:~/bin/get-key.sh --profile dev'");
@@ -104,6 +139,18 @@ final class Args {
         if (a.command == null) {
             throw new UsageException("no command; use 'keysource get REF' or 'keysource check REF' "
                     + "(run 'keysource --help' for more)");
+        }
+        if (a.command == Command.GIT_CREDENTIAL && a.action == null) {
+            throw new UsageException("git-credential: the action is missing; git runs its helper as "
+                    + "'keysource git-credential REF get' (configure credential.helper as "
+                    + "'!keysource git-credential REF')");
+        }
+        if (a.command == Command.DOCKER_CREDENTIAL) {
+            if (a.action == null) {
+                throw new UsageException("docker-credential: the action is missing; Docker runs its helper as "
+                        + "'docker-credential-keysource get' with the server on stdin");
+            }
+            return a; // without a reference, the servers file maps each server to one
         }
         if (a.reference == null) {
             String c = a.command.name().toLowerCase(Locale.ROOT);
@@ -126,18 +173,49 @@ final class Args {
                 return Format.RAW;
             case "json":
                 return Format.JSON;
+            case "credential-process":
+                return Format.CREDENTIAL_PROCESS;
+            case "exec-credential":
+                return Format.EXEC_CREDENTIAL;
             default:
-                throw new UsageException("--format must be raw or json; got '" + v + "'");
+                throw new UsageException("--format must be raw, json, credential-process (AWS) or exec-credential "
+                        + "(Kubernetes); got '" + SafeText.oneLine(v) + "'");
         }
     }
 
     private static void setting(Args a, String v) {
         int eq = v.indexOf('=');
         if (eq <= 0) {
-            throw new UsageException("--set needs NAME=VALUE, e.g. --set working-dir=/srv/app; got '" + v + "'");
+            // not echoed: it may be a credential typed without its '='
+            throw new UsageException("--set needs NAME=VALUE, e.g. --set working-dir=/srv/app; got an argument "
+                    + "without a name before '='");
         }
-        a.settings.put(v.substring(0, eq), v.substring(eq + 1));
+        String name = v.substring(0, eq);
+        if (CREDENTIAL_SETTING.matcher(name).matches() && !name.endsWith("-file")) {
+            throw new UsageException("--set " + SafeText.oneLine(name) + "=... puts a credential on the command line,"
+                    + " where every user of this machine can read it (ps, /proc); it is refused, and its value was not"
+                    + " used. " + credentialHint(name));
+        }
+        a.settings.put(name, v.substring(eq + 1));
+        a.cliSettings.add(name);
     }
+
+    private static String credentialHint(String name) {
+        switch (name) {
+            case "token":
+                return "Set VAULT_TOKEN (or KEYSOURCE_VAULT_TOKEN) in the environment, or leave it in ~/.vault-token";
+            case "secret-id":
+                return "Set VAULT_SECRET_ID in the environment, or name a file with --set secret-id-file=PATH";
+            default:
+                return "Set it in the environment (KEYSOURCE_<SCHEME>_" + dev.keysource.internal.SettingsSource.envName(name)
+                        + ") or name a file holding it (--set " + SafeText.oneLine(name) + "-file=PATH, where the "
+                        + "backend has one)";
+        }
+    }
+
+    /** Every option, for the usage error of an unknown one. */
+    static final java.util.List<String> OPTIONS = java.util.List.of("--format", "--timeout", "--set", "--aws-fields",
+            "--username", "--help", "--version");
 
     /** Milliseconds, a number with a unit (500ms, 5s, 2m) or ISO-8601 (PT5S). */
     static Duration duration(String v) {
