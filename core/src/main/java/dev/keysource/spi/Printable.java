@@ -5,11 +5,12 @@ package dev.keysource.spi;
  * put into an exception message, a log line or a terminal: nothing in the result can move the cursor,
  * change colours, ring a bell, start a new line or reorder the text around it.
  *
- * <p>Line breaks and tabs become {@code \n}, {@code \r}, {@code \t}; a backslash is doubled; every other
+ * <p>Line breaks and tabs become {@code \n}, {@code \r}, {@code \t}; every other
  * control character (C0, DEL, C1 such as the 8-bit CSI {@code U+009B}), line and paragraph separator
  * ({@code U+2028}, {@code U+2029}), format character (bidirectional overrides, zero-width characters, a byte
  * order mark) and unpaired surrogate becomes {@code U+XXXX}. Everything else, including letters of any
- * script and emoji, is kept.
+ * script and emoji, and a backslash, is kept. Escaping is idempotent: text escaped by a backend can be escaped
+ * again by the command line without changing.
  */
 public final class Printable {
 
@@ -46,8 +47,6 @@ public final class Printable {
                 sb.append("\\r");
             } else if (c == '\t') {
                 sb.append("\\t");
-            } else if (c == '\\') {
-                sb.append("\\\\");
             } else if (special(text, i)) {
                 sb.append(String.format("U+%04X", (int) c));
             } else {
@@ -60,7 +59,7 @@ public final class Printable {
     private static boolean special(CharSequence text, int i) {
         char c = text.charAt(i);
         if (c >= 0x20 && c < 0x7f) {
-            return c == '\\';
+            return false;
         }
         if (Character.isSurrogate(c)) {
             return true; // checked pairwise by escape()

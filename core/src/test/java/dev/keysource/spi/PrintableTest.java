@@ -28,8 +28,11 @@ class PrintableTest {
     }
 
     @Test
-    void escape_backslash_isDoubled_soEscapesCannotBeForged() {
-        assertThat(Printable.escape("a\\nb")).isEqualTo("a\\\\nb");
+    void escape_isIdempotent_soTheCliCanEscapeABackendsMessageAgain() {
+        String hostile = "a\\nb\n\u001b[2J\u2028\ud800\ufeff😀";
+        String once = Printable.escape(hostile);
+        assertThat(Printable.escape(once)).isEqualTo(once);
+        assertThat(once).isEqualTo("a\\nb\\nU+001B[2JU+2028U+D800U+FEFF😀");
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.keysource.script.internal;
 
 import dev.keysource.script.ScriptSettings;
 import dev.keysource.spi.Json;
-import dev.keysource.spi.SafeText;
+import dev.keysource.spi.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +37,7 @@ final class Stderr {
             s = s.substring(0, ScriptSettings.STDERR_QUOTE_LENGTH);
         }
         // quotes and backslashes escaped for the "..." around it, then every control character (shared rule)
-        String quoted = SafeText.oneLine(s.replace("\\", "\\\\").replace("\"", "\\\""));
+        String quoted = Printable.escape(s.replace("\\", "\\\\").replace("\"", "\\\""));
         return cut ? quoted + "..." : quoted;
     }
 

@@ -1,6 +1,6 @@
 package dev.keysource.cli.internal;
 
-import dev.keysource.spi.SafeText;
+import dev.keysource.spi.Printable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -179,7 +179,7 @@ final class Args {
                 return Format.EXEC_CREDENTIAL;
             default:
                 throw new UsageException("--format must be raw, json, credential-process (AWS) or exec-credential "
-                        + "(Kubernetes); got '" + SafeText.oneLine(v) + "'");
+                        + "(Kubernetes); got '" + Printable.escape(v) + "'");
         }
     }
 
@@ -192,7 +192,7 @@ final class Args {
         }
         String name = v.substring(0, eq);
         if (CREDENTIAL_SETTING.matcher(name).matches() && !name.endsWith("-file")) {
-            throw new UsageException("--set " + SafeText.oneLine(name) + "=... puts a credential on the command line,"
+            throw new UsageException("--set " + Printable.escape(name) + "=... puts a credential on the command line,"
                     + " where every user of this machine can read it (ps, /proc); it is refused, and its value was not"
                     + " used. " + credentialHint(name));
         }
@@ -208,7 +208,7 @@ final class Args {
                 return "Set VAULT_SECRET_ID in the environment, or name a file with --set secret-id-file=PATH";
             default:
                 return "Set it in the environment (KEYSOURCE_<SCHEME>_" + dev.keysource.internal.SettingsSource.envName(name)
-                        + ") or name a file holding it (--set " + SafeText.oneLine(name) + "-file=PATH, where the "
+                        + ") or name a file holding it (--set " + Printable.escape(name) + "-file=PATH, where the "
                         + "backend has one)";
         }
     }

@@ -7,7 +7,7 @@ import dev.keysource.KeySourceException;
 import dev.keysource.Secret;
 import dev.keysource.cli.ExitCodes;
 import dev.keysource.spi.KeySourceProvider;
-import dev.keysource.spi.SafeText;
+import dev.keysource.spi.Printable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -232,7 +232,7 @@ public final class Cli {
 
     /** Docker reads a helper's error from stdout; the same line goes to stderr. */
     private int dockerFail(int code, String message) {
-        print(out, "keysource: " + SafeText.oneLine(message) + "\n");
+        print(out, "keysource: " + Printable.escape(message) + "\n");
         return fail(code, message);
     }
 
@@ -493,9 +493,9 @@ public final class Cli {
         return code;
     }
 
-    /** Anything written to stderr or into check's output: one line, no terminal control (SafeText). */
+    /** Anything written to stderr or into check's output: one line, no terminal control (Printable; idempotent, so a backend message escaped once is unchanged). */
     private static String oneLine(String message) {
-        return message == null ? "failed without a message" : SafeText.oneLine(message);
+        return message == null ? "failed without a message" : Printable.escape(message);
     }
 
     private int print(OutputStream stream, String text) {

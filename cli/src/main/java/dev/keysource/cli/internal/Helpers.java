@@ -110,7 +110,7 @@ final class Helpers {
             return (String) v;
         }
         throw misconfigured(ref, "KUBERNETES_EXEC_INFO asks for apiVersion " + (v instanceof String
-                ? "'" + dev.keysource.spi.SafeText.oneLine((String) v) + "'" : "(none)") + "; keysource answers "
+                ? "'" + dev.keysource.spi.Printable.escape((String) v) + "'" : "(none)") + "; keysource answers "
                 + K8S_V1 + " and " + K8S_V1BETA1 + ": set one of them as the exec apiVersion in the kubeconfig");
     }
 
