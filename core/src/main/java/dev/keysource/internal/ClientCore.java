@@ -158,6 +158,26 @@ public final class ClientCore implements AutoCloseable {
         }
     }
 
+    /**
+     * Validates what can be checked without a reference: the core settings from code, system properties
+     * and environment, and the backend settings given per scheme (the scheme must be served, each name
+     * accepted). No I/O.
+     */
+    public void validate() {
+        CoreConfig.resolve(parts.code, new SettingsSource(Map.of(), null, props, env), List.of());
+        for (Map.Entry<String, Map<String, String>> e : parts.settingsByScheme.entrySet()) {
+            String scheme = e.getKey();
+            KeySourceProvider provider;
+            try {
+                provider = registry.provider(scheme, scheme + ":");
+            } catch (dev.keysource.InvalidReferenceException ex) {
+                throw new SourceMisconfiguredException(scheme + ":", "settings given for scheme '" + scheme
+                        + "', which no backend serves: " + ex.getMessage(), ex);
+            }
+            ClientParts.checkOptions(provider, KeyRef.of(scheme, "settings", Map.of(), null), e.getValue());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- keys
 
     /** The key of {@code reference}: one map look-up once it is known; created (no I/O) on first use. */
