@@ -427,21 +427,20 @@ public final class CacheEngine implements AutoCloseable {
             Throwable cause = failure == null ? null : ResilientFetcher.unwrap(failure);
             Runnable after = null;
             try {
-                if (cause != null) {
-                    after = onRefreshFailed(old, cause, start);
-                } else {
-                    after = onRefreshed(old, s, start, gen);
-                }
+                after = cause != null ? onRefreshFailed(old, cause, start) : onRefreshed(old, s, start, gen);
             } finally {
                 REFRESHING.compareAndSet(this, mine, null);
-                if (cause != null) {
-                    mine.completeExceptionally(cause);
-                } else {
-                    mine.complete(s);
+                try {
+                    if (after != null) {
+                        after.run(); // events: after the value is published, before the refresh's future completes
+                    }
+                } finally {
+                    if (cause != null) {
+                        mine.completeExceptionally(cause);
+                    } else {
+                        mine.complete(s);
+                    }
                 }
-            }
-            if (after != null) {
-                after.run(); // events, after the value is published and the refresh is over
             }
         });
         return mine;

@@ -395,10 +395,15 @@ public final class ClientCore implements AutoCloseable {
         return pool;
     }
 
-    /** The client's fetch pool; counts its busy threads so a task goes to an idle one when there is one. */
+    /**
+     * The client's fetch pool. It counts its outstanding tasks (submitted and not yet handing over their
+     * result): a task goes to the queue only when a thread is free for it, and otherwise starts a thread
+     * (up to the maximum), so a fetch that submits helper tasks (a backend draining a pipe) never finds
+     * them queued behind itself while the pool could still grow.
+     */
     static final class FetchPool extends ThreadPoolExecutor {
         private static final ThreadLocal<boolean[]> RUNNING = ThreadLocal.withInitial(() -> new boolean[1]);
-        final AtomicInteger busy = new AtomicInteger();
+        final AtomicInteger pending = new AtomicInteger();
 
         FetchPool(int max, Duration keepAlive, IdleFirstQueue queue, ThreadFactory threads) {
             super(0, max, keepAlive.toNanos(), TimeUnit.NANOSECONDS, queue, threads, (r, p) -> {
@@ -410,9 +415,19 @@ public final class ClientCore implements AutoCloseable {
         }
 
         @Override
+        public void execute(Runnable command) {
+            pending.incrementAndGet();
+            try {
+                super.execute(command);
+            } catch (RuntimeException e) {
+                pending.decrementAndGet();
+                throw e;
+            }
+        }
+
+        @Override
         protected void beforeExecute(Thread t, Runnable r) {
             RUNNING.get()[0] = true;
-            busy.incrementAndGet();
         }
 
         @Override
@@ -422,18 +437,18 @@ public final class ClientCore implements AutoCloseable {
 
         /**
          * Called by a task on this pool's thread when its result is about to be handed over: from then on
-         * the thread counts as idle, so the caller's next fetch reuses it instead of starting another.
+         * the thread counts as free, so the caller's next fetch reuses it instead of starting another.
          */
         void ending() {
             boolean[] running = RUNNING.get();
             if (running[0]) {
                 running[0] = false;
-                busy.decrementAndGet();
+                pending.decrementAndGet();
             }
         }
     }
 
-    /** Hands a fetch task to an idle thread; refuses it (so the pool adds a thread) when every thread is busy. */
+    /** Queues a fetch task only when a thread is free for it; refuses it (so the pool adds a thread) otherwise. */
     private static final class IdleFirstQueue extends LinkedBlockingQueue<Runnable> {
         private static final long serialVersionUID = 1L;
         transient volatile FetchPool pool;
@@ -441,7 +456,7 @@ public final class ClientCore implements AutoCloseable {
         @Override
         public boolean offer(Runnable r) {
             FetchPool p = pool;
-            if (p != null && p.getPoolSize() < p.getMaximumPoolSize() && p.busy.get() + size() >= p.getPoolSize()) {
+            if (p != null && p.getPoolSize() < p.getMaximumPoolSize() && p.pending.get() > p.getPoolSize()) {
                 return false;
             }
             return super.offer(r);
