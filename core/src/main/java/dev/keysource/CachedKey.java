@@ -17,14 +17,13 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * One secret, cached, refreshed ahead of expiry, and served through backend outages.
+ * One secret, cached, refreshed ahead of expiry, and served through backend outages: a handle onto one
+ * entry of a {@link Keys} client.
  *
  * <pre>{@code
- * CachedKey apiKey = CachedKey.of("vault:secret/claude-code#api_key");
+ * CachedKey apiKey = CachedKey.of("vault:secret/claude-code#api_key");   // from the shared client
  * String key = apiKey.get();                       // cached: no lock, no I/O
- * HttpResponse<String> r = apiKey.withKey(
- *         k -> client.send(request(k), ofString()),
- *         resp -> resp.statusCode() == 401);       // on 401: reject, fetch anew, call once more
+ * HttpResponse<String> r = apiKey.send(http, k -> request(k), ofString());  // on 401/403: reject, fetch, send again
  * }</pre>
  *
  * <p>Rules (DESIGN §5): the value is reused for the TTL (default 5 minutes, capped by the backend's
@@ -34,8 +33,11 @@ import java.util.function.Supplier;
  * backend expiry) and the failure is reported as an event and a log line. Only the first load, or a
  * load after expiry, rejection or invalidation, can throw. Concurrent loads make one backend call.
  *
- * <p>Thread-safe. Close it to stop its background work; it closes the executors it created and the
- * {@link dev.keysource.spi.KeySource}, never executors you passed in.
+ * <p>Where it comes from: {@link #of} (the {@linkplain Keys#shared() shared client}), {@link Keys#key}
+ * (a client of yours), or {@link #builder} (a key built alone: a client of one, with its own backend
+ * instance and threads, closed with it). Closing a handle of a client releases the handle only.
+ *
+ * <p>Thread-safe. {@link #get()} is a volatile read when the value is cached: no lock, no clock.
  */
 public final class CachedKey implements Supplier<String>, AutoCloseable {
 
