@@ -406,6 +406,7 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
          */
         public CachedKey build() {
             ClientParts p = parts.copy();
+            p.singleKey = true;
             String scheme = p.source != null ? p.source.ref().scheme() : KeyRef.schemeOf(p.reference);
             ClientCore core = new ClientCore(p, scheme);
             try {

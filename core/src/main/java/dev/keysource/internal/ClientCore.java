@@ -68,8 +68,9 @@ public final class ClientCore implements AutoCloseable {
      * options, ...): one look-up on the read path, one node per key when written canonically.
      */
     private final ConcurrentHashMap<String, CacheEngine> byName = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, ResilientFetcher.Policy> policies = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, CoreConfig> configs = new ConcurrentHashMap<>();
+    /** Shared by the keys with equal settings; null for a client of one (nothing to share). */
+    private final ConcurrentHashMap<String, ResilientFetcher.Policy> policies;
+    private final ConcurrentHashMap<String, CoreConfig> configs;
     private volatile KeyListener[] listeners;
     private volatile boolean closed;
 
@@ -80,6 +81,8 @@ public final class ClientCore implements AutoCloseable {
      */
     public ClientCore(ClientParts parts, String threadPrefix) {
         this.parts = parts;
+        this.policies = parts.singleKey ? null : new ConcurrentHashMap<>();
+        this.configs = parts.singleKey ? null : new ConcurrentHashMap<>();
         this.env = parts.environment != null ? parts.environment : System.getenv();
         this.props = parts.systemProperties != null ? parts.systemProperties : ClientParts.snapshot(System.getProperties());
         this.ticker = parts.ticker != null ? parts.ticker : Ticker.system();
@@ -108,16 +111,22 @@ public final class ClientCore implements AutoCloseable {
             this.scheduler = stpe;
         }
         this.listeners = parts.listeners.toArray(NO_LISTENERS);
-        long max = parts.maximumSize != null ? parts.maximumSize : DEFAULT_MAXIMUM_SIZE;
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(max)
-                .ticker(ticker::read)
-                .expireAfter(new HardExpiry(ticker))
-                .scheduler(Scheduler.forScheduledExecutorService(scheduler))
-                // maintenance and removal notices run on the scheduler, never on a reader or inside a map lock
-                .executor(scheduler)
-                .removalListener(this::removed)
-                .build();
+        if (parts.singleKey) {
+            // a key built alone (a client of one): its expiry task is exact, so the cache needs no bound nor
+            // expiry policy, whose timer wheel and frequency sketch would cost ~8 KB per key
+            this.cache = Caffeine.newBuilder().executor(Runnable::run).initialCapacity(1).build();
+        } else {
+            long max = parts.maximumSize != null ? parts.maximumSize : DEFAULT_MAXIMUM_SIZE;
+            this.cache = Caffeine.newBuilder()
+                    .maximumSize(max)
+                    .ticker(ticker::read)
+                    .expireAfter(new HardExpiry(ticker))
+                    .scheduler(Scheduler.forScheduledExecutorService(scheduler))
+                    // maintenance and removal notices run on the scheduler, never on a reader or inside a map lock
+                    .executor(scheduler)
+                    .removalListener(this::removed)
+                    .build();
+        }
     }
 
     /** Each value leaves the cache at its hard expiry, on the injected ticker. */
@@ -239,9 +248,9 @@ public final class ClientCore implements AutoCloseable {
 
     /** Adds a key for a source built elsewhere (or by {@link #create}); a key that exists already wins. */
     public CacheEngine adopt(KeySource source, CoreConfig config) {
-        CacheEngine made = new CacheEngine(this, source, config,
-                policies.computeIfAbsent(ResilientFetcher.Policy.keyOf(config), k -> ResilientFetcher.Policy.of(config)),
-                parts.recordHits);
+        ResilientFetcher.Policy policy = policies == null ? ResilientFetcher.Policy.of(config)
+                : policies.computeIfAbsent(ResilientFetcher.Policy.keyOf(config), k -> ResilientFetcher.Policy.of(config));
+        CacheEngine made = new CacheEngine(this, source, config, policy, parts.recordHits);
         CacheEngine won = byName.putIfAbsent(made.reference(), made);
         if (won != null) {
             source.close(); // another caller created it first
@@ -263,6 +272,9 @@ public final class ClientCore implements AutoCloseable {
 
     /** Equal settings (the common case: no per-reference options) share one object. */
     private CoreConfig intern(CoreConfig c) {
+        if (configs == null) {
+            return c;
+        }
         String k = ResilientFetcher.Policy.keyOf(c) + "|" + c.ttl + "|" + c.refreshAhead + "|" + c.jitter + "|"
                 + c.staleGrace + "|" + c.expirySkew + "|" + c.origins();
         CoreConfig prev = configs.putIfAbsent(k, c);

@@ -63,6 +63,9 @@ public final class ClientParts {
         return m;
     }
 
+    /** A key built alone ({@code CachedKey.builder(..).build()}): a client of one, with a minimal cache. */
+    public boolean singleKey;
+
     /** Whether a reference option beats the code settings (a client's settings are defaults of every key). */
     public boolean referenceOptionsWin;
 
@@ -111,6 +114,7 @@ public final class ClientParts {
         c.maximumSize = maximumSize;
         c.keepAlive = keepAlive;
         c.referenceOptionsWin = referenceOptionsWin;
+        c.singleKey = singleKey;
         return c;
     }
 
