@@ -97,6 +97,9 @@ done
 "$java" -XX:+UseSerialGC -Xms1g -Xmx1g -cp "$jar" dev.keysource.benchmarks.MemoryFootprint \
     --impl keysource-default --keys 1000 --out "$raw"
 
+say "6. fleet: backend calls and logins per hour, direct vs node agent vs files (fake time)"
+"$java" -cp "$jar" dev.keysource.benchmarks.FleetSimulation --out "$raw" > "$raw/fleet.md"
+
 # the CLI's own start-up benchmarks (owned by the CLI work): startup/run.sh first (it builds the
 # trivial-main baseline the others reuse), then any other startup/*.sh; medians of N runs each
 startup_scripts=()

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * HttpResponse<String> r = apiKey.send(http, k -> request(k), ofString());  // on 401/403: reject, fetch, send again
  * }</pre>
  *
- * <p>Rules (DESIGN §5): the value is reused for the TTL (default 5 minutes, capped by the backend's
+ * <p>Rules (docs/design.md §5): the value is reused for the TTL (default 5 minutes, capped by the backend's
  * expiry or a JWT's {@code exp} minus the expiry skew); a refresh starts in the background after a
  * fraction of the TTL (default 0.8, spread by ±10% jitter) and readers never wait for it; if it fails,
  * the last good value is served until its hard expiry (plus the stale grace for values without a
@@ -421,6 +421,7 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
 
         /** Builds a one-shot fetcher (time limit and retries, no cache), as the command line uses. */
         public KeyFetcher buildFetcher() {
+            parts.oneShot = true;
             return new KeyFetcher(parts.build());
         }
 

@@ -246,28 +246,45 @@ public final class KeyRef {
         if (part.indexOf('%') < 0) {
             return part;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(part.length());
-        for (int i = 0; i < part.length(); i++) {
+        StringBuilder sb = new StringBuilder(part.length());
+        int n = part.length();
+        int i = 0;
+        while (i < n) {
             char c = part.charAt(i);
             if (c != '%') {
-                byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                out.write(b, 0, b.length);
+                sb.append(c); // chars as they are: a surrogate pair stays a pair
+                i++;
                 continue;
             }
-            if (i + 2 >= part.length()) {
-                throw invalid(text, "a '%' at position " + (offset + i)
-                        + " is not followed by two hex digits; write a literal '%' as %25");
+            // a run of escapes is one UTF-8 byte sequence, decoded strictly
+            int start = i;
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            while (i < n && part.charAt(i) == '%') {
+                if (i + 2 >= n) {
+                    throw invalid(text, "a '%' at position " + (offset + i)
+                            + " is not followed by two hex digits; write a literal '%' as %25");
+                }
+                int hi = Character.digit(part.charAt(i + 1), 16);
+                int lo = Character.digit(part.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw invalid(text, "the escape '" + part.substring(i, i + 3) + "' at position " + (offset + i)
+                            + " is not two hex digits; write a literal '%' as %25");
+                }
+                bytes.write(hi * 16 + lo);
+                i += 3;
             }
-            int hi = Character.digit(part.charAt(i + 1), 16);
-            int lo = Character.digit(part.charAt(i + 2), 16);
-            if (hi < 0 || lo < 0) {
-                throw invalid(text, "the escape '" + part.substring(i, i + 3) + "' at position " + (offset + i)
-                        + " is not two hex digits; write a literal '%' as %25");
+            try {
+                sb.append(java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw invalid(text, "the escape '" + part.substring(start, i) + "' at position " + (offset + start)
+                        + " is not UTF-8; percent-encode the UTF-8 bytes of a character (\u00e9 is %C3%A9), or write "
+                        + "the character itself");
             }
-            out.write(hi * 16 + lo);
-            i += 2;
         }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return sb.toString();
     }
 
     private static String format(String scheme, String location, Map<String, String> options, String field) {

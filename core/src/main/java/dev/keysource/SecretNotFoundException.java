@@ -1,7 +1,12 @@
 package dev.keysource;
 
 /**
- * The backend answered that the secret (or the requested field or version) does not exist. Not retried.
+ * The backend answered that the secret (or the requested version or stage) does not exist, or that its
+ * value is empty: an empty value is never handed out. Not retried.
+ *
+ * <p>A {@code #field} that an existing secret does not have is not this type but
+ * {@link SourceMisconfiguredException}: the secret is there, the reference asks for something it does not
+ * hold (docs/errors.md).
  */
 public class SecretNotFoundException extends KeySourceException {
 

@@ -69,6 +69,15 @@ class KeyRefTest {
     }
 
     @Test
+    void parse_supplementaryCharactersNextToAnEscape_areKept() {
+        KeyRef ref = KeyRef.parse("vault:secret/caf\u00e9-\uD83D\uDE00%41?o\uD83D\uDE00=%25\uD83D\uDE01#f\uD83D\uDE02%23");
+        assertThat(ref.location()).isEqualTo("secret/caf\u00e9-\uD83D\uDE00A");
+        assertThat(ref.options()).containsExactly(Map.entry("o\uD83D\uDE00", "%\uD83D\uDE01"));
+        assertThat(ref.field()).contains("f\uD83D\uDE02#");
+        assertThat(KeyRef.parse("vault:a%F0%9F%98%80b").location()).isEqualTo("a\uD83D\uDE00b");
+    }
+
+    @Test
     void parse_upperCaseScheme_isLowerCased() {
         assertThat(KeyRef.parse("VAULT:secret/x").scheme()).isEqualTo("vault");
     }
@@ -88,6 +97,9 @@ class KeyRefTest {
         "vault:a?|invalid reference 'vault:a?': there is a '?' with no options after it",
         "vault:a#x?v=1#y|invalid reference 'vault:a#x?v=1#y': it has two '#field' parts; a reference names one field",
         "1vault:a|invalid reference '1vault:a': the scheme '1vault' is not valid; a scheme is a letter followed by letters, digits, '+', '-' or '.'",
+        "vault:secret/a%FF|invalid reference 'vault:secret/a%FF': the escape '%FF' at position 14 is not UTF-8; percent-encode the UTF-8 bytes of a character (é is %C3%A9), or write the character itself",
+        "vault:a?x=%C3%28|invalid reference 'vault:a?x=%C3%28': the escape '%C3%28' at position 10 is not UTF-8; percent-encode the UTF-8 bytes of a character (é is %C3%A9), or write the character itself",
+        "vault:a#%F0%9F%98|invalid reference 'vault:a#%F0%9F%98': the escape '%F0%9F%98' at position 8 is not UTF-8; percent-encode the UTF-8 bytes of a character (é is %C3%A9), or write the character itself",
     })
     void parse_badInput_throwsWithExactMessage(String text, String message) {
         assertThatThrownBy(() -> KeyRef.parse(text))

@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code VAULT_SKIP_VERIFY}. Settings (code, reference option, system property
  * {@code keysource.vault.<name>}, environment {@code KEYSOURCE_VAULT_<NAME>}): {@code address},
  * {@code token} (not as a reference option), {@code namespace}, {@code cacert}, {@code capath},
- * {@code skip-verify}, {@code auth} ({@code token}, {@code approle}, {@code kubernetes}),
+ * {@code skip-verify}, {@code auth} ({@code token}, {@code approle}, {@code kubernetes}, or {@code none} through a
+ * Vault Agent or Vault Proxy listener that adds its auto-auth token),
  * {@code role-id}, {@code role-id-file}, {@code secret-id} (not as a reference option),
  * {@code secret-id-file}, {@code role}, {@code jwt-file}, {@code auth-mount}, {@code kv} ({@code 1}
  * or {@code 2}: skip detection), {@code version} (a KV v2 version).

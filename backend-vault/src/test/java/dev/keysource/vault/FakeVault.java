@@ -286,6 +286,8 @@ public final class FakeVault implements AutoCloseable {
         final Duration delay;
         final boolean drop;
         final String contentType;
+        /** Whether the body goes on (chunked) until the client hangs up; {@link #body} is its first part. */
+        boolean endless;
 
         private Fault(int status, String body, Duration delay, boolean drop, String contentType) {
             this.status = status;
@@ -293,6 +295,13 @@ public final class FakeVault implements AutoCloseable {
             this.delay = delay;
             this.drop = drop;
             this.contentType = contentType;
+        }
+
+        /** 200, a JSON start, then spaces in chunks for as long as the client reads (or the fake closes). */
+        public static Fault endless() {
+            Fault f = new Fault(200, "{\"data\": {\"data\": {\"api_key\": \"", null, false, "application/json");
+            f.endless = true;
+            return f;
         }
 
         /** Answers {@code status} with Vault's error shape {@code {"errors":[...]}}. */
@@ -428,6 +437,10 @@ public final class FakeVault implements AutoCloseable {
             if (f != null && f.drop) {
                 throw new DropConnection();
             }
+            if (f != null && f.endless) {
+                sendEndless(ex, f);
+                return;
+            }
             if (f != null) {
                 send(ex, f.status, f.contentType, f.body);
                 return;
@@ -464,6 +477,32 @@ public final class FakeVault implements AutoCloseable {
         }
         return null;
     }
+
+    /** Streams the fault's body, then spaces, until the client closes the connection or the fake closes. */
+    private void sendEndless(HttpExchange ex, Fault f) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", f.contentType);
+        ex.sendResponseHeaders(f.status, 0); // chunked
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) ' ');
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(f.body.getBytes(StandardCharsets.UTF_8));
+            while (closing.getCount() > 0) {
+                out.write(chunk);
+                endlessBytes.addAndGet(chunk.length);
+            }
+        } catch (IOException e) {
+            // the client hung up: what an endless answer waits for
+        } finally {
+            ex.close();
+        }
+    }
+
+    /** Bytes of endless bodies written so far (an upper bound on what a client read). */
+    public long endlessBytesSent() {
+        return endlessBytes.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong endlessBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);

@@ -78,7 +78,7 @@ class VaultClassificationTest {
     }
 
     /**
-     * @param exitCode the keysource CLI exit code for the type (DESIGN §7), for the CLI's own test of this table
+     * @param exitCode the keysource CLI exit code for the type (docs/design.md §7), for the CLI's own test of this table
      */
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("statuses")

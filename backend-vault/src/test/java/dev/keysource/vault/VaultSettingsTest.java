@@ -125,7 +125,7 @@ class VaultSettingsTest {
                 () -> key("vault:secret/app?auth=ldap", env(vault, token, home)).build());
 
         assertThat(e.getMessage()).isEqualTo("vault:secret/app?auth=ldap: invalid setting 'auth' = 'ldap' (reference"
-                + " option 'auth'); accepted: token, approle, kubernetes");
+                + " option 'auth'); accepted: token, approle, kubernetes, none (a Vault Agent or Proxy adds its own token)");
     }
 
     @Test

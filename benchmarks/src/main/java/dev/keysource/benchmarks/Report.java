@@ -209,7 +209,19 @@ public final class Report {
         stormSection(md);
         startupSection(md);
         memorySection(md);
+        fleetSection(md);
         return md.toString();
+    }
+
+    /** The table FleetSimulation printed (docs/fleet.md quotes it), verbatim. */
+    private void fleetSection(StringBuilder md) throws IOException {
+        Path table = raw.resolve("fleet.md");
+        if (!Files.isRegularFile(table)) {
+            return;
+        }
+        md.append("\n## 6. Fleet: backend calls and logins per hour\n\nFrom `dev.keysource.benchmarks.FleetSimulation` "
+                + "(keysource's cache on fake time against counting fakes; see docs/fleet.md):\n\n")
+                .append(Files.readString(table, StandardCharsets.UTF_8).strip()).append("\n");
     }
 
     private void hotReadSection(StringBuilder md) throws IOException {

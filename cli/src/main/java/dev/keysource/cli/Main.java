@@ -22,6 +22,7 @@ public final class Main {
         defaultProperty("org.slf4j.simpleLogger.showLogName", "false");
         defaultProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider"); // no ServiceLoader scan
         defaultProperty("slf4j.internal.verbosity", "WARN"); // and no note on stderr that it did so
+        dev.keysource.cli.internal.LogCaps.apply(); // no credential in any log, at any KEYSOURCE_LOG_LEVEL
         int code = new Cli(System.getenv(), new FileOutputStream(FileDescriptor.out),
                 new FileOutputStream(FileDescriptor.err)).run(args);
         System.exit(code);

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cache-and-resilience rules for one secret of a client (DESIGN §5): one per canonical reference.
+ * The cache-and-resilience rules for one secret of a client (docs/design.md §5): one per canonical reference.
  *
  * <p>The value lives in the client's one Caffeine cache ({@link ClientCore#cache()}), keyed by the
  * canonical reference, whose per-entry expiry is the value's hard expiry on the injected ticker. The hot
@@ -110,6 +110,8 @@ public final class CacheEngine implements AutoCloseable {
     private volatile int generation;
     /** The last value fetched, for ROTATED. */
     private volatile Secret lastFetched;
+    /** The source reported a change ({@link KeySource#watch}) while a refresh was running: refresh again after. */
+    private volatile boolean changedDuringRefresh;
 
     /**
      * One cached value and its schedule (times on the ticker, in nanos). It is its own refresh task (a
@@ -171,6 +173,23 @@ public final class CacheEngine implements AutoCloseable {
         this.config = config;
         this.hits = recordHits ? new LongAdder() : null;
         this.fetcher = new ResilientFetcher(source, policy, client.executor(), client.scheduler(), client.ticker());
+        source.watch(this::sourceChanged);
+    }
+
+    /** {@link KeySource#watch}: the source saw a change; refresh the cached value (if any) in the background. */
+    private void sourceChanged() {
+        if (closed) {
+            return;
+        }
+        Entry e = client.cache().asMap().get(reference);
+        if (e == null || e.dead) {
+            return; // nothing cached: the next read fetches
+        }
+        changedDuringRefresh = true;
+        if (refreshing == null) {
+            changedDuringRefresh = false;
+            refreshFrom(e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -440,6 +459,12 @@ public final class CacheEngine implements AutoCloseable {
                     } else {
                         mine.complete(s);
                     }
+                    Entry now;
+                    if (changedDuringRefresh && !closed && (now = client.cache().asMap().get(reference)) != null
+                            && !now.dead) {
+                        changedDuringRefresh = false;
+                        refreshFrom(now); // the change may have come after this fetch read the source
+                    }
                 }
             }
         });
@@ -550,6 +575,12 @@ public final class CacheEngine implements AutoCloseable {
         generation++;
         if (!e.kill()) { // one rejection per entry wins
             return false;
+        }
+        try {
+            source.rejected(e.secret); // before the entry goes, so the fetch replacing it follows the rejection
+        } catch (RuntimeException ex) {
+            LOG.warn("keysource: the source of {} threw {} when told of a rejection; ignored", reference,
+                    ex.getClass().getName());
         }
         client.cache().asMap().remove(reference, e);
         CURRENT.compareAndSet(this, e, null);

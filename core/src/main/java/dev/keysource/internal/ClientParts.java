@@ -115,8 +115,12 @@ public final class ClientParts {
         c.keepAlive = keepAlive;
         c.referenceOptionsWin = referenceOptionsWin;
         c.singleKey = singleKey;
+        c.oneShot = oneShot;
         return c;
     }
+
+    /** Built for a one-shot fetch ({@code KeyFetcher}): the TTL variables cannot fail it (see CoreConfig). */
+    public boolean oneShot;
 
     /** The assembled parts. */
     public static final class Built {
@@ -149,7 +153,8 @@ public final class ClientParts {
             checkOptions(provider, b.ref, settingsFor(b.ref.scheme()));
         }
         SettingsSource s = new SettingsSource(settingsFor(b.ref.scheme()), b.ref, props, env);
-        b.config = CoreConfig.resolve(code, s, provider != null ? provider.ttlEnvironmentVariables() : List.of());
+        List<String> ttlEnv = provider != null ? provider.ttlEnvironmentVariables() : List.of();
+        b.config = oneShot ? CoreConfig.resolveOneShot(code, s, ttlEnv) : CoreConfig.resolve(code, s, ttlEnv);
         String scheme = b.ref.scheme();
         List<ExecutorService> owned = new ArrayList<>();
         if (executor != null) {

@@ -76,6 +76,11 @@ public final class DefaultProviderContext implements ProviderContext {
     }
 
     @Override
+    public void note(String line) {
+        settings.note(line);
+    }
+
+    @Override
     public List<String> consulted() {
         return settings.consulted();
     }

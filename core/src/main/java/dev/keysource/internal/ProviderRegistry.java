@@ -25,7 +25,8 @@ public final class ProviderRegistry {
     private static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
             "script", "dev.keysource:keysource-script",
             "vault", "dev.keysource:keysource-vault",
-            "aws-sm", "dev.keysource:keysource-aws");
+            "aws-sm", "dev.keysource:keysource-aws", "aws-sm-agent", "dev.keysource:keysource-aws-agent",
+            "file", "dev.keysource:keysource-file");
 
     private final Map<String, List<KeySourceProvider>> byScheme;
     private final List<String> failures;

@@ -86,8 +86,13 @@ public final class SettingsSource {
         return environment;
     }
 
-    public Map<String, String> systemProperties() {
-        return systemProperties;
+    /** A line of its own among the consulted ones (a backend's note for {@code keysource check}). */
+    public void note(String line) {
+        synchronized (consulted) {
+            if (!consulted.contains(line)) {
+                consulted.add(line);
+            }
+        }
     }
 
     public List<String> consulted() {

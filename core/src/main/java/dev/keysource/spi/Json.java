@@ -60,6 +60,71 @@ public final class Json {
         this.s = s;
     }
 
+    /**
+     * A field of a secret held as a JSON object ({@code #field} of a reference), as text: a string as is,
+     * a number or boolean as written.
+     *
+     * @throws FieldUnreadable when the text is not a JSON object, has no such field, or the field is not
+     *         a string, number or boolean; its message continues a sentence about the secret ("the secret
+     *         " + message) and never quotes a value
+     */
+    public static String field(String json, String name) {
+        Object parsed;
+        try {
+            parsed = parse(json);
+        } catch (Malformed e) {
+            throw new FieldUnreadable("is not JSON (" + e.getMessage() + "), so the field '" + name + "' cannot be "
+                    + "read; remove '#" + name + "' to read the whole value, or store it as JSON key/value pairs");
+        }
+        if (!(parsed instanceof Map)) {
+            throw new FieldUnreadable("is JSON but not an object, so the field '" + name + "' cannot be read; remove '#"
+                    + name + "' to read the whole value, or store it as JSON key/value pairs");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) parsed;
+        if (!fields.containsKey(name)) {
+            throw new FieldUnreadable("has no field '" + name + "'; its fields are: " + names(fields.keySet()));
+        }
+        Object v = fields.get(name);
+        if (v instanceof String) {
+            return (String) v;
+        }
+        if (v instanceof Num || v instanceof Boolean) {
+            return v.toString();
+        }
+        String kind = v == NULL ? "null" : v instanceof Map ? "a JSON object" : "a JSON array";
+        throw new FieldUnreadable("has the field '" + name + "', but it is " + kind + ", not a string; point '#field' "
+                + "at a string field");
+    }
+
+    /**
+     * Field names for a message: quoted, at most 20, then "and N more"; "(none: the object is empty)"
+     * for none. Names only, never values.
+     */
+    public static String names(java.util.Collection<String> names) {
+        if (names.isEmpty()) {
+            return "(none: the object is empty)";
+        }
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        for (String name : names) {
+            if (n == 20) {
+                break;
+            }
+            sb.append(n++ == 0 ? "" : ", ").append('\'').append(name).append('\'');
+        }
+        return names.size() > 20 ? sb + " and " + (names.size() - 20) + " more" : sb.toString();
+    }
+
+    /** {@link #field} could not read the field; the message never quotes the input. */
+    public static final class FieldUnreadable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FieldUnreadable(String what) {
+            super(what, null, false, false);
+        }
+    }
+
     public static Object parse(String text) {
         Json p = new Json(text);
         p.ws();

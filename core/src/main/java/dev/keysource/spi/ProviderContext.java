@@ -71,4 +71,12 @@ public interface ProviderContext {
      * for {@code keysource check}.
      */
     List<String> consulted();
+
+    /**
+     * Adds a line to what {@link #consulted()} returns, for {@code keysource check}: how the source will
+     * authenticate or watch, what it fell back to ("no Vault token: the Vault Agent or Proxy adds its
+     * auto-auth token"). Never a value. The default drops it.
+     */
+    default void note(String line) {
+    }
 }

@@ -40,8 +40,9 @@ class ProviderRegistryTest {
         assertThatThrownBy(() -> ProviderRegistry.of(List.of(new TestProviders.Alpha()), new java.util.ArrayList<>())
                 .provider("vualt", "vualt:x"))
                 .hasMessage("unknown scheme 'vualt' in reference 'vualt:x'. Schemes on the classpath: alpha. Known schemes "
-                        + "and their artifacts: aws-sm (dev.keysource:keysource-aws), script (dev.keysource:keysource-script), "
-                        + "vault (dev.keysource:keysource-vault).");
+                        + "and their artifacts: aws-sm (dev.keysource:keysource-aws), aws-sm-agent "
+                        + "(dev.keysource:keysource-aws-agent), file (dev.keysource:keysource-file), script "
+                        + "(dev.keysource:keysource-script), vault (dev.keysource:keysource-vault).");
     }
 
     @Test

@@ -44,4 +44,25 @@ class JsonTest {
 
         assertThatThrownBy(() -> Json.parse(deep)).isInstanceOf(Json.Malformed.class).hasMessageContaining("too deep");
     }
+
+    @Test
+    void field_stringNumberBoolean_asText() {
+        String json = "{\"s\":\"sk-1\",\"n\":42,\"b\":true}";
+        assertThat(Json.field(json, "s")).isEqualTo("sk-1");
+        assertThat(Json.field(json, "n")).isEqualTo("42");
+        assertThat(Json.field(json, "b")).isEqualTo("true");
+    }
+
+    @Test
+    void field_unreadable_saysWhyWithoutQuotingTheValue() {
+        assertThatThrownBy(() -> Json.field("sk-secret-text", "k")).isInstanceOf(Json.FieldUnreadable.class)
+                .hasMessageStartingWith("is not JSON (").hasMessageNotContaining("sk-secret");
+        assertThatThrownBy(() -> Json.field("[\"sk-secret\"]", "k")).hasMessageStartingWith("is JSON but not an object")
+                .hasMessageNotContaining("sk-secret");
+        assertThatThrownBy(() -> Json.field("{\"a\":\"sk-secret\",\"b\":1}", "k"))
+                .hasMessage("has no field 'k'; its fields are: 'a', 'b'");
+        assertThatThrownBy(() -> Json.field("{}", "k")).hasMessage("has no field 'k'; its fields are: (none: the object is empty)");
+        assertThatThrownBy(() -> Json.field("{\"k\":{\"x\":\"sk-secret\"}}", "k"))
+                .hasMessage("has the field 'k', but it is a JSON object, not a string; point '#field' at a string field");
+    }
 }

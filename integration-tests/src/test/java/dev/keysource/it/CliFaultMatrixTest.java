@@ -66,7 +66,7 @@ class CliFaultMatrixTest {
     }
 
     private static String scheme(Row row) {
-        return row.backend.equals("aws") ? "aws-sm" : row.backend;
+        return row.backend.equals("aws") ? "aws-sm" : row.backend.equals("agent") ? "aws-sm-agent" : row.backend;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -49,7 +49,7 @@ final class FaultMatrix {
         return TIMEOUT.multipliedBy(ATTEMPTS).plus(backoffs).plus(MARGIN);
     }
 
-    /** The exit code of the CLI for an outcome (DESIGN §7): 0, 3 not found, 4 rejected, 5 unavailable, 6 misconfigured. */
+    /** The exit code of the CLI for an outcome (docs/design.md §7): 0, 3 not found, 4 rejected, 5 unavailable, 6 misconfigured. */
     static int exitCodeOf(Class<? extends KeySourceException> type) {
         if (type == null) {
             return 0;
@@ -199,6 +199,8 @@ final class FaultMatrix {
         rows.addAll(scriptRows());
         rows.addAll(vaultRows());
         rows.addAll(awsRows());
+        rows.addAll(agentRows());
+        rows.addAll(fileRows());
         for (Row r : rows) {
             Objects.requireNonNull(r.expected, r.id);
         }
@@ -250,6 +252,15 @@ final class FaultMatrix {
                         s -> "cat " + secret(s) + "\nsleep 30 &\necho $! > " + s.file("grandchild.pid") + "\nexit 0")
                         .succeeds(1)
                         .after(FaultMatrix::grandchildKilled),
+                script("script-orphan-closed-stdio", "the helper prints the key and leaves a process with closed "
+                        + "stdio and an empty environment", s -> "(env -i sleep 30 </dev/null >/dev/null 2>&1 & echo $! > "
+                        + s.file("grandchild.pid") + ")\ncat " + secret(s))
+                        .succeeds(1)
+                        .after(FaultMatrix::grandchildKilled),
+                script("script-key-echoed-in-stderr", "the helper prints {\"key\": ...}, echoes the key inside a "
+                        + "stderr line and exits with code 1", s -> "printf '{\"key\":\"%s\"}\\n' \"$(cat " + secret(s)
+                        + ")\"\necho \"upstream: key=$(cat " + secret(s) + ") revoked\" >&2\nexit 1")
+                        .fails(SourceUnavailableException.class, 3, 3, "exited with code 1", "key=**** revoked"),
                 script("script-stdout-flood", "the helper floods stdout (the secret, endlessly)",
                         s -> "exec yes \"$(cat " + secret(s) + ")\"")
                         .fails(SourceMisconfiguredException.class, 1, 1, "more than 65536 bytes", "max-output"),
@@ -261,7 +272,7 @@ final class FaultMatrix {
                         .fails(SourceUnavailableException.class, 3, 3, "exited with code 1", "eeee"),
                 script("script-empty-output", "the helper exits 0 and prints nothing",
                         s -> "exit 0")
-                        .fails(SourceUnavailableException.class, 3, 3, "printed nothing"),
+                        .fails(SecretNotFoundException.class, 1, 1, "printed nothing", "empty value is not a secret"),
                 script("script-invalid-output", "the helper prints a line that is not a key (spaces)",
                         s -> "echo 'this is not a key'")
                         .fails(SourceMisconfiguredException.class, 1, 1),
@@ -281,6 +292,10 @@ final class FaultMatrix {
                 row("script-world-writable", "the helper file is world-writable", Rig.Script::new,
                         r -> chmod(((Rig.Script) r).helper, "rwxrwxrwx"))
                         .fails(SourceMisconfiguredException.class, 1, 0, "world-writable", "chmod o-w"),
+                row("script-world-writable-dir", "the helper's directory is world-writable without the sticky bit",
+                        Rig.Script::new, r -> chmod(r.dir, "rwxrwxrwx"))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "world-writable without the sticky bit",
+                                "chmod o-w"),
                 row("script-other-owner", "the helper file belongs to another user", Rig.Script::new,
                         r -> chown(((Rig.Script) r).helper, 65534))
                         .fails(SourceMisconfiguredException.class, 1, 0, "owned by user", "chown")
@@ -413,7 +428,26 @@ final class FaultMatrix {
                                 + "from a host keeps using it"),
                 row("vault-503-once", "one HTTP 503, then Vault answers", vault(),
                         r -> ((Rig.Vault) r).proxy.inject(Rig.Vault.READS, vaultError(503, "Vault is sealed"), 1))
-                        .succeeds(2));
+                        .succeeds(2),
+                // issue 15
+                vault("vault-endless-body", "HTTP 200 with an endless chunked body",
+                        Fault.endless("application/json", "{\"data\": {\"data\": {\"api_key\": \""))
+                        .fails(SourceMisconfiguredException.class, 1, 1, "larger than 4 MiB", "not retried", "VAULT_ADDR"),
+                row("vault-empty-value", "the field holds an empty string", vault(),
+                        r -> ((Rig.Vault) r).vault.putKv("secret/app", java.util.Map.of("api_key", "", "user", "svc")))
+                        .fails(SecretNotFoundException.class, 1, 1, "the field 'api_key'", "is empty"),
+                vault("vault-version-not-integer", "HTTP 200 whose metadata.version is 1e3",
+                        Fault.status(200, "application/json", "{\"data\": {\"data\": {\"api_key\": \"x\"},"
+                                + " \"metadata\": {\"version\": 1e3}}}"))
+                        .fails(SourceUnavailableException.class, 3, 3, "not the JSON Vault sends"),
+                row("vault-token-file-bom", "~/.vault-token starts with a UTF-8 byte order mark", vault(),
+                        r -> tokenFile((Rig.Vault) r, "\uFEFF" + ((Rig.Vault) r).token + "\n"))
+                        .succeeds(1),
+                row("vault-token-file-stray-character", "~/.vault-token holds a character no token has (U+00A0)",
+                        vault(), r -> tokenFile((Rig.Vault) r, ((Rig.Vault) r).token.substring(0, 4) + "\u00a0"
+                                + ((Rig.Vault) r).token.substring(4)))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "token file", "U+00A0", "vault login")
+                        .noStale("the token's source is fixed when the client is built"));
     }
 
     // ---------------------------------------------------------------------------------------------- aws
@@ -476,7 +510,123 @@ final class FaultMatrix {
                         .noStale("the endpoint is part of the client's configuration"),
                 row("aws-throttled-once", "one ThrottlingException, then Secrets Manager answers", aws(),
                         r -> ((Rig.Aws) r).proxy.inject(Rig.Aws.ALL, awsError(400, "ThrottlingException"), 1))
+                        .succeeds(2),
+                // issue 15
+                aws("aws-endless-body", "HTTP 200 with an endless chunked body",
+                        Fault.endless("application/x-amz-json-1.1", "{\"Name\":\"prod/claude\",\"SecretString\":\""))
+                        .fails(SourceMisconfiguredException.class, 1, 1, "larger than 1 MiB", "not retried"),
+                row("aws-empty-value", "the JSON field of the SecretString is an empty string", aws(),
+                        r -> ((Rig.Aws) r).fake.putSecretString("prod/claude", "{\"user\":\"svc\",\"api_key\":\"\"}"))
+                        .fails(SecretNotFoundException.class, 1, 1, "the field 'api_key', but it is empty"),
+                row("aws-credential-process-fails", "the profile's credential_process exits with code 1", aws(),
+                        r -> ((Rig.Aws) r).credentialProcess = "sh -c 'echo \"SSO session expired\" >&2; exit 1'")
+                        .fails(SourceMisconfiguredException.class, 1, 0, "credential_process of AWS profile 'proc'",
+                                "exited with code 1", "SSO session expired")
+                        .noStale("the credentials' source is fixed when the client is built"),
+                row("aws-credential-process-hangs", "the profile's credential_process hangs, with a child", aws(),
+                        r -> ((Rig.Aws) r).credentialProcess = "sh -c 'sleep 30 & echo $! > "
+                                + r.dir.resolve("grandchild.pid") + "; wait'")
+                        .fails(SourceTimeoutException.class, 3, 0, "credential_process of AWS profile 'proc'",
+                                "did not finish within", "stopped with the processes it started")
+                        .timesOut()
+                        .after(FaultMatrix::grandchildKilled)
+                        .noStale("the credentials' source is fixed when the client is built"));
+    }
+
+    /** Makes the rig read its token from {@code ~/.vault-token} holding {@code content}. */
+    private static void tokenFile(Rig.Vault rig, String content) {
+        try {
+            Files.writeString(rig.dir.resolve(".vault-token"), content, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        rig.tokenFromFile = true;
+    }
+
+    // ---------------------------------------------------------------------------------------------- agent
+
+    private static Function<Path, Rig> agent() {
+        return Rig.Agent::new;
+    }
+
+    private static Row agent(String id, String fault, Fault f) {
+        return row(id, fault, agent(), r -> ((Rig.Agent) r).proxy.inject(Rig.Agent.ALL, f));
+    }
+
+    private static Fault agentAnswer(int status, String body) {
+        return Fault.status(status, body.startsWith("{") ? "application/json" : "text/plain", body);
+    }
+
+    static List<Row> agentRows() {
+        return List.of(
+                agent("agent-latency", "the Secrets Manager Agent answers after 5 s, past the time limit",
+                        Fault.delay(Duration.ofSeconds(5)))
+                        .fails(SourceTimeoutException.class, 3, 3, "did not answer within", "agent's log")
+                        .timesOut(),
+                row("agent-connection-refused", "nothing listens on the agent's port (the agent is not running)",
+                        agent(), r -> ((Rig.Agent) r).proxy.refuse())
+                        .fails(SourceUnavailableException.class, 3, 0, "nothing answers at 127.0.0.1:",
+                                "is the Secrets Manager Agent running"),
+                agent("agent-bad-token", "HTTP 403 Bad Token: the SSRF token is not the agent's",
+                        agentAnswer(403, "Bad Token"))
+                        .fails(SourceAccessDeniedException.class, 1, 1, "refused the SSRF token", "AWS_TOKEN"),
+                agent("agent-429", "HTTP 429: the agent is at its connection limit",
+                        agentAnswer(429, "Connection limit exceeded"))
+                        .fails(SourceUnavailableException.class, 3, 3, "connection limit"),
+                agent("agent-502", "HTTP 502 ConnectionError: the agent cannot reach Secrets Manager",
+                        agentAnswer(502, "{\"__type\":\"ConnectionError\", \"message\":\"Read Error\"}"))
+                        .fails(SourceUnavailableException.class, 3, 3, "502 ConnectionError"),
+                agent("agent-504", "HTTP 504 TimeoutError: Secrets Manager did not answer the agent in time",
+                        agentAnswer(504, "{\"__type\":\"TimeoutError\", \"message\":\"Timeout\"}"))
+                        .fails(SourceUnavailableException.class, 3, 3, "504 TimeoutError"),
+                agent("agent-throttling", "HTTP 400 ThrottlingException passed through by the agent",
+                        agentAnswer(400, "{\"__type\":\"ThrottlingException\", \"message\":\"Rate exceeded\"}"))
+                        .fails(SourceUnavailableException.class, 3, 3, "ThrottlingException"),
+                agent("agent-access-denied", "HTTP 400 AccessDeniedException: the agent's IAM role may not read it",
+                        agentAnswer(400, "{\"__type\":\"AccessDeniedException\", \"message\":\"denied\"}"))
+                        .fails(SourceAccessDeniedException.class, 1, 1, "AccessDeniedException",
+                                "secretsmanager:GetSecretValue"),
+                agent("agent-not-found", "HTTP 400 ResourceNotFoundException passed through by the agent",
+                        agentAnswer(400, "{\"__type\":\"ResourceNotFoundException\", \"message\":\"no such\"}"))
+                        .fails(SecretNotFoundException.class, 1, 1, "ResourceNotFoundException", "has no secret"),
+                agent("agent-malformed-json", "HTTP 200 with a body that is not JSON",
+                        agentAnswer(200, "{\"SecretString\": \"{\\\"api_key"))
+                        .fails(SourceUnavailableException.class, 3, 3, "not JSON", "something other than the agent"),
+                agent("agent-reset-mid-body", "the connection is reset halfway through the answer", Fault.resetMidBody())
+                        .fails(SourceUnavailableException.class, 3, 3, "reading from the Secrets Manager Agent"),
+                row("agent-502-once", "one HTTP 502, then the agent answers", agent(),
+                        r -> ((Rig.Agent) r).proxy.inject(Rig.Agent.ALL,
+                                agentAnswer(502, "{\"__type\":\"ConnectionError\"}"), 1))
                         .succeeds(2));
+    }
+
+    // ---------------------------------------------------------------------------------------------- file
+
+    private static Row file(String id, String fault, Consumer<Rig.SecretFile> inject) {
+        return row(id, fault, Rig.SecretFile::new, r -> inject.accept((Rig.SecretFile) r));
+    }
+
+    static List<Row> fileRows() {
+        return List.of(
+                file("file-missing", "the secret file does not exist (not written yet, or the mount is gone)",
+                        r -> delete(r.file))
+                        .fails(SecretNotFoundException.class, 1, 0, "does not exist", "Vault Agent"),
+                file("file-world-writable", "the secret file is world-writable", r -> chmod(r.file, "rw-rw-rw-"))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "world-writable", "chmod o-w"),
+                file("file-not-json", "the .json file holds text that is not JSON", r -> r.write("sk-not-json"))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "is not JSON", "remove '#api_key'"),
+                file("file-no-field", "the JSON has no api_key field", r -> r.write("{\"user\":\"svc\"}"))
+                        .fails(SourceMisconfiguredException.class, 1, 0, "has no field 'api_key'", "'user'"),
+                file("file-empty", "the file is empty", r -> r.write(""))
+                        .fails(SecretNotFoundException.class, 1, 0, "is empty", "empty value is not a secret"));
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Row ids in order. */

@@ -55,7 +55,8 @@ class FaultMatrixTest {
     static void warmUp(@TempDir Path warm) throws Exception {
         int i = 0;
         for (java.util.function.Function<Path, Rig> f : List.<java.util.function.Function<Path, Rig>>of(
-                Rig.Script::new, d -> new Rig.Vault(d, null), d -> new Rig.Aws(d, null))) {
+                Rig.Script::new, d -> new Rig.Vault(d, null), d -> new Rig.Aws(d, null), Rig.Agent::new,
+                Rig.SecretFile::new)) {
             Path d = Files.createDirectory(warm.resolve("warm-" + i++));
             try (Rig rig = f.apply(d); CachedKey key = builder(rig, e -> { }).build()) {
                 assertThat(key.secret().matches(Canary.SECRET)).as("warm-up fetch of %s", rig.backend()).isTrue();
@@ -84,7 +85,12 @@ class FaultMatrixTest {
 
         assertThat(rows).hasSizeGreaterThanOrEqualTo(40);
         assertThat(ids).doesNotHaveDuplicates();
-        assertThat(ids).allMatch(id -> id.matches("(script|vault|aws)-[a-z0-9-]+"));
+        assertThat(ids).allMatch(id -> id.matches("(script|vault|aws|agent|file)-[a-z0-9-]+"));
+        for (String fault : List.of("latency", "connection-refused", "bad-token", "429", "502", "504", "throttling",
+                "access-denied", "not-found", "malformed-json")) {
+            assertThat(ids).as("Secrets Manager Agent row for %s", fault).contains("agent-" + fault);
+        }
+        assertThat(ids).contains("file-missing", "file-world-writable", "file-not-json", "file-no-field");
         for (String fault : List.of("latency", "connection-refused", "reset-mid-body", "truncated-body",
                 "malformed-json", "500", "502", "503", "403", "404", "tls-untrusted", "unknown-host")) {
             assertThat(ids).as("vault row for %s", fault).contains("vault-" + fault);

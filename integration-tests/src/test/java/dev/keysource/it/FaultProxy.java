@@ -67,7 +67,7 @@ final class FaultProxy implements AutoCloseable {
 
     /** What the proxy does to a matching request. */
     static final class Fault {
-        enum Kind { STATUS, DELAY, TRUNCATE, RESET_MID_BODY, DROP, TLS }
+        enum Kind { STATUS, DELAY, TRUNCATE, RESET_MID_BODY, DROP, TLS, ENDLESS }
 
         final Kind kind;
         final int status;
@@ -103,6 +103,14 @@ final class FaultProxy implements AutoCloseable {
         /** Forwards, then sends the head and half the body, then a TCP reset (SO_LINGER 0). */
         static Fault resetMidBody() {
             return new Fault(Kind.RESET_MID_BODY, 0, null, null, null, null);
+        }
+
+        /**
+         * Answers 200 {@code contentType} with {@code start}, then spaces in chunks, until the client hangs up
+         * (or the proxy closes): an endless chunked body.
+         */
+        static Fault endless(String contentType, String start) {
+            return new Fault(Kind.ENDLESS, 200, contentType, start, null, null);
         }
 
         /** Reads the request and closes the connection without an answer. */
@@ -350,6 +358,24 @@ final class FaultProxy implements AutoCloseable {
                     return;
                 case DROP:
                     return;
+                case ENDLESS: {
+                    out.write(("HTTP/1.1 200 OK\r\ncontent-type: " + f.contentType
+                            + "\r\ntransfer-encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    byte[] first = f.body.getBytes(StandardCharsets.UTF_8);
+                    out.write((Integer.toHexString(first.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(first);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    byte[] chunk = new byte[64 * 1024];
+                    java.util.Arrays.fill(chunk, (byte) ' ');
+                    byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                    byte[] crlf = "\r\n".getBytes(StandardCharsets.ISO_8859_1);
+                    while (closing.getCount() > 0) { // until the client hangs up (an IOException ends it)
+                        out.write(size);
+                        out.write(chunk);
+                        out.write(crlf);
+                    }
+                    return;
+                }
                 case TRUNCATE: {
                     Http.Message resp = forward(req, body);
                     Http.write(out, resp, resp.body.length / 2);

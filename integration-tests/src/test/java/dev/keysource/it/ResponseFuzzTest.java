@@ -40,7 +40,7 @@ class ResponseFuzzTest {
     static final long SEED = Long.getLong("keysource.fuzz.seed", 20261126L);
     static final int CASES = Integer.getInteger("keysource.fuzz.cases", 300);
 
-    /** The exception types a fetch may throw (DESIGN §4 and docs/errors.md). */
+    /** The exception types a fetch may throw (docs/design.md §4 and docs/errors.md). */
     static final Set<Class<?>> DOCUMENTED = Set.of(SecretNotFoundException.class, SourceAccessDeniedException.class,
             SourceMisconfiguredException.class, SourceUnavailableException.class, SourceTimeoutException.class);
 

@@ -183,6 +183,8 @@ abstract class Rig implements AutoCloseable {
         final String token;
         final Certs trusted;
         volatile String addressOverride;
+        /** Whether the token comes from {@code ~/.vault-token} (written by the fault) instead of VAULT_TOKEN. */
+        volatile boolean tokenFromFile;
 
         /** Plain HTTP, or HTTPS with {@code trusted} served and named in VAULT_CACERT. */
         Vault(Path dir, Certs trusted) {
@@ -210,7 +212,9 @@ abstract class Rig implements AutoCloseable {
         Map<String, String> env() {
             Map<String, String> env = new HashMap<>();
             env.put("VAULT_ADDR", addressOverride != null ? addressOverride : proxy.address());
-            env.put("VAULT_TOKEN", token);
+            if (!tokenFromFile) {
+                env.put("VAULT_TOKEN", token);
+            }
             env.put("HOME", dir.toString());
             if (trusted != null) {
                 env.put("VAULT_CACERT", trusted.pem.toString());
@@ -257,6 +261,11 @@ abstract class Rig implements AutoCloseable {
         final FakeSecretsManager fake;
         final FaultProxy proxy;
         volatile String endpointOverride;
+        /**
+         * Non-null: the credentials come from this {@code credential_process} of profile {@code proc} (in
+         * {@code dir/config}, selected with AWS_PROFILE) instead of the static keys.
+         */
+        volatile String credentialProcess;
 
         /** Plain HTTP, or HTTPS serving {@code tls} (which the JVM's default trust store does not hold). */
         Aws(Path dir, Certs tls) {
@@ -282,8 +291,20 @@ abstract class Rig implements AutoCloseable {
             env.put("HOME", dir.toString());
             env.put("AWS_REGION", fake.region());
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpointOverride != null ? endpointOverride : proxy.address());
-            env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
-            env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+            if (credentialProcess == null) {
+                env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
+                env.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+            } else {
+                Path config = dir.resolve("config");
+                try {
+                    Files.writeString(config, "[profile proc]\ncredential_process = " + credentialProcess + "\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                env.put("AWS_CONFIG_FILE", config.toString());
+                env.put("AWS_PROFILE", "proc");
+                env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            }
             env.put("AWS_EC2_METADATA_DISABLED", "true");
             return env;
         }
@@ -313,6 +334,125 @@ abstract class Rig implements AutoCloseable {
         public void close() {
             proxy.close();
             fake.close();
+        }
+    }
+
+    // ============================================================================================ agent
+
+    /** A FakeSecretsManagerAgent (prod/claude, a JSON SecretString) behind a {@link FaultProxy}. */
+    static final class Agent extends Rig {
+        static final String TOKEN = "ssrf-token-matrix-5e2a";
+        static final Predicate<FaultProxy.Request> ALL = r -> true;
+
+        final dev.keysource.awsagent.FakeSecretsManagerAgent agent;
+        final FaultProxy proxy;
+
+        Agent(Path dir) {
+            super(dir);
+            this.agent = dev.keysource.awsagent.FakeSecretsManagerAgent.start(TOKEN);
+            agent.putSecretString("prod/claude", "{\"user\":\"svc\",\"api_key\":\"" + Canary.SECRET + "\"}");
+            this.proxy = FaultProxy.start(URI.create("http://127.0.0.1:" + agent.port()));
+        }
+
+        @Override
+        String backend() {
+            return "agent";
+        }
+
+        @Override
+        String reference() {
+            return "aws-sm-agent:prod/claude#api_key";
+        }
+
+        @Override
+        Map<String, String> env() {
+            Map<String, String> env = new HashMap<>();
+            env.put("HOME", dir.toString());
+            env.put("AWS_TOKEN", TOKEN);
+            env.put("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+                    Integer.toString(URI.create(proxy.address()).getPort()));
+            return env;
+        }
+
+        @Override
+        int serverAttempts() {
+            return proxy.connections();
+        }
+
+        @Override
+        void resetCounts() {
+            proxy.resetCounts();
+        }
+
+        @Override
+        List<String> credentials() {
+            return List.of(TOKEN);
+        }
+
+        @Override
+        String seen() {
+            return proxy.connections() + " connections, requests " + proxy.requests();
+        }
+
+        @Override
+        public void close() {
+            proxy.close();
+            agent.close();
+        }
+    }
+
+    // ============================================================================================ file
+
+    /**
+     * A secret file {@code secret.json} holding {@code api_key}. A file has no server: the backend sees
+     * nothing, so {@link #serverAttempts()} is 0.
+     */
+    static final class SecretFile extends Rig {
+        final Path file;
+
+        SecretFile(Path dir) {
+            super(dir);
+            this.file = dir.resolve("secret.json");
+            write("{\"user\":\"svc\",\"api_key\":\"" + Canary.SECRET + "\"}");
+        }
+
+        void write(String content) {
+            try {
+                Files.writeString(file, content);
+                // written long ago, as far as the quiet period is concerned
+                Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(
+                        java.time.Instant.now().minusSeconds(60)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        String backend() {
+            return "file";
+        }
+
+        @Override
+        String reference() {
+            return "file:" + file + "#api_key";
+        }
+
+        /** Not watched: the rows test what a read gives, and a watch would refresh on the injected change. */
+        @Override
+        Map<String, String> env() {
+            Map<String, String> env = new HashMap<>();
+            env.put("HOME", dir.toString());
+            env.put("KEYSOURCE_FILE_WATCH", "none");
+            return env;
+        }
+
+        @Override
+        int serverAttempts() {
+            return 0;
+        }
+
+        @Override
+        void resetCounts() {
         }
     }
 }

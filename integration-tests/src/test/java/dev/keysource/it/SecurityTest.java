@@ -254,6 +254,141 @@ class SecurityTest {
         }
     }
 
+    /**
+     * Issue 15 #5: the check used to look only at a command line that is a bare path. Each form below runs
+     * the world-writable helper; each must be refused before it runs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sh %s", "/bin/sh -e %s", "$HOME/helper.sh", "exec %s", "FOO=1 %s", "( %s )",
+        "{ %s; }", "true && %s", "env FOO=1 %s", "sh -c '%s'"})
+    void fetch_worldWritableHelperBehindAnyCommandForm_isRefused(String form) throws IOException {
+        try (Rig.Script rig = helperRig()) {
+            Files.setPosixFilePermissions(rig.helper, PosixFilePermissions.fromString("rwxrwxrwx"));
+            String command = form.replace("%s", Rig.Script.q(rig.helper));
+            Throwable t;
+            try (CachedKey key = builder("script:" + command, rig.env()).build()) {
+                t = catchThrowable(key::get);
+            }
+
+            assertThat(t).as(command).isExactlyInstanceOf(SourceMisconfiguredException.class)
+                    .hasMessageContaining("refusing to run the helper " + rig.helper + ": it is world-writable");
+            assertThat(rig.serverAttempts()).as("the helper never ran: %s", command).isZero();
+        }
+    }
+
+    @Test
+    void fetch_helperInAWorldWritableDirectory_isRefused() throws IOException {
+        try (Rig.Script rig = helperRig()) {
+            Files.setPosixFilePermissions(rig.helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(rig.dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            try {
+                KeySourceException e = failure(rig);
+
+                assertThat(e).isExactlyInstanceOf(SourceMisconfiguredException.class);
+                assertThat(e.getMessage()).contains("its directory " + rig.dir + " is world-writable without the sticky bit");
+                assertThat(rig.serverAttempts()).isZero();
+            } finally {
+                Files.setPosixFilePermissions(rig.dir, PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+    }
+
+    // ============================================================================================ backend text (issue 15)
+
+    /**
+     * A Vault or AWS error message holding ESC, BEL and U+2028 (a terminal escape, a bell, a line break for
+     * log viewers) reaches neither the exception message nor the CLI's stderr raw: each is escaped.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"vault", "aws"})
+    void fetch_backendErrorTextWithTerminalControls_isEscapedInMessageAndCliStderr(String backend) throws IOException {
+        String hostile = "denied \\u001b[2J\\u001b]0;owned\\u0007\\u2028forged line";
+        try (Rig rig = backend.equals("vault") ? new Rig.Vault(dir, null) : new Rig.Aws(dir, null)) {
+            if (rig instanceof Rig.Vault) {
+                ((Rig.Vault) rig).proxy.inject(Rig.Vault.READS, FaultProxy.Fault.status(403, "application/json",
+                        "{\"errors\":[\"" + hostile + "\"]}"));
+            } else {
+                ((Rig.Aws) rig).proxy.inject(Rig.Aws.ALL, FaultProxy.Fault.status(400, "application/x-amz-json-1.1",
+                        "{\"__type\":\"AccessDeniedException\",\"message\":\"" + hostile + "\"}"));
+            }
+
+            Throwable t;
+            try (CachedKey key = builder(rig.reference(), rig.env()).build()) {
+                t = catchThrowable(key::get);
+            }
+
+            assertThat(t).isInstanceOf(KeySourceException.class);
+            assertThat(t.getMessage()).contains("denied U+001B[2JU+001B]0;ownedU+0007U+2028forged line")
+                    .doesNotContain("\u001b", "\u0007", "\u2028");
+            if (Files.isRegularFile(CliFaultMatrixTest.JAR)) {
+                Map<String, String> env = new HashMap<>(rig.env());
+                env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+                CliFaultMatrixTest.Result r = CliFaultMatrixTest.run(dir, env, "get", rig.reference());
+                assertThat(r.exit).isEqualTo(4);
+                assertThat(r.stderr).contains("U+001B[2J").doesNotContain("\u001b", "\u0007", "\u2028");
+                assertThat(r.stderr.lines().count()).as("one line on stderr").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void fetch_programThatCannotBeKnownBeforeItRuns_isRefusedAtBuild() throws IOException {
+        try (Rig.Script rig = helperRig()) {
+            Throwable t = catchThrowable(() -> builder("script:" + rig.dir + "/help*.sh", rig.env()).build());
+
+            assertThat(t).isExactlyInstanceOf(SourceMisconfiguredException.class)
+                    .hasMessage("script:" + rig.dir + "/help*.sh: cannot check the helper before it runs: the program '"
+                            + rig.dir + "/help*.sh' is a pattern (*, ? or [), which the shell expands; keysource checks "
+                            + "every program and script a command line runs, so write their paths literally (a variable "
+                            + "set in the environment, $HOME or ~ is fine), or set argv=true");
+            assertThat(rig.serverAttempts()).isZero();
+        }
+    }
+
+    @Test
+    void fetch_commandNotExecutable_hintPointsAtTheInterpreterFormWhichIsCheckedToo() throws IOException {
+        try (Rig.Script rig = helperRig()) {
+            Files.setPosixFilePermissions(rig.helper, PosixFilePermissions.fromString("rw-rw-rw-"));
+            // exit 126 says to run it through its interpreter; that form is checked the same way
+            Throwable t;
+            try (CachedKey key = builder("script:sh " + Rig.Script.q(rig.helper), rig.env()).build()) {
+                t = catchThrowable(key::get);
+            }
+            assertThat(t).isExactlyInstanceOf(SourceMisconfiguredException.class)
+                    .hasMessageContaining("it is world-writable (rw-rw-rw-)");
+            assertThat(rig.serverAttempts()).isZero();
+        }
+    }
+
+    /**
+     * Issue 15 #2: a helper that prints {"key": secret}, echoes the key inside a stderr line and exits 1.
+     * Masking whole stdout lines missed it: the library message, {@code keysource get}'s one line and
+     * {@code keysource check --format json}'s error must not hold it.
+     */
+    @Test
+    void fetch_jsonKeyEchoedInsideAStderrLine_isMaskedInEveryMessage() throws IOException {
+        try (Rig.Script rig = helperRig()) {
+            rig.body("printf '{\"key\":\"%s\"}\\n' \"$(cat " + Rig.Script.q(rig.secretFile) + ")\"\n"
+                    + "echo \"upstream said: key=$(cat " + Rig.Script.q(rig.secretFile) + ") is revoked\" >&2\nexit 1");
+
+            KeySourceException e = failure(rig);
+            assertThat(e.getMessage()).contains("stderr: \"upstream said: key=**** is revoked\"");
+            Canary.assertAbsent("the library's message", e.getMessage());
+
+            Assumptions.assumeTrue(Files.isRegularFile(CliFaultMatrixTest.JAR), "no CLI jar");
+            Map<String, String> env = rig.env();
+            env.put("KEYSOURCE_ATTEMPTS", "1");
+            CliFaultMatrixTest.Result get = CliFaultMatrixTest.run(rig.dir, env, "get", rig.reference());
+            assertThat(get.exit).isEqualTo(5);
+            assertThat(get.stderr).contains("key=**** is revoked");
+            Canary.assertAbsent("keysource get's stderr", get.stderr);
+            CliFaultMatrixTest.Result check = CliFaultMatrixTest.run(rig.dir, env, "check", "--format", "json",
+                    rig.reference());
+            assertThat(check.stdoutText()).contains("key=**** is revoked");
+            Canary.assertAbsent("keysource check --format json", check.stdoutText() + check.stderr);
+        }
+    }
+
     // ============================================================================================ canary
 
     @Test

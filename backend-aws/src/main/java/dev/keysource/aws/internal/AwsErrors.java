@@ -7,6 +7,7 @@ import dev.keysource.SourceInterruptedException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
+import dev.keysource.spi.Printable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -108,14 +109,14 @@ final class AwsErrors {
         AwsErrorDetails details = e.awsErrorDetails();
         String code = details != null ? details.errorCode() : null;
         int status = e.statusCode();
-        String requestId = e.requestId();
+        String requestId = e.requestId() != null ? Printable.escape(e.requestId()) : null;
         String awsMessage = details != null ? clip(details.errorMessage(), MAX_AWS_MESSAGE) : null;
         if (awsMessage != null && awsMessage.endsWith(".")) {
             awsMessage = awsMessage.substring(0, awsMessage.length() - 1);
         }
 
         StringBuilder what = new StringBuilder(reference).append(": AWS Secrets Manager answered ")
-                .append(code != null && !code.isEmpty() ? code : "an error without an error code")
+                .append(code != null && !code.isEmpty() ? Printable.escape(code) : "an error without an error code")
                 .append(" (HTTP ").append(status).append(", request id ").append(requestId != null ? requestId : "none")
                 .append(") reading the ").append(target());
         if (awsMessage != null && !awsMessage.isEmpty()) {
@@ -145,6 +146,19 @@ final class AwsErrors {
      */
     KeySourceException client(RuntimeException e) {
         List<Throwable> chain = chain(e);
+        CredentialProcess.Failed process = find(chain, CredentialProcess.Failed.class);
+        if (process != null && process.timedOut) {
+            boolean sdkTimeout = has(chain, ApiCallTimeoutException.class)
+                    || has(chain, ApiCallAttemptTimeoutException.class);
+            if (sdkTimeout || !process.interrupted || !Thread.currentThread().isInterrupted()) {
+                if (sdkTimeout) {
+                    Thread.interrupted(); // the SDK interrupts the calling thread to end a timed-out call
+                }
+                return new SourceTimeoutException(reference, reference + ": no AWS credentials in time to read the "
+                        + target() + ": " + process.getMessage(), null);
+            }
+            // a real interrupt: reported as one below
+        }
         if (has(chain, ApiCallTimeoutException.class) || has(chain, ApiCallAttemptTimeoutException.class)
                 || has(chain, SocketTimeoutException.class)) {
             Thread.interrupted(); // the SDK interrupts the calling thread to end a timed-out call
@@ -159,6 +173,14 @@ final class AwsErrors {
                     null);
         }
         for (Throwable t : chain) {
+            if (t instanceof CredentialProcess.Failed) {
+                // keysource ran the profile's credential_process: its message is bounded and escaped
+                CredentialProcess.Failed f = (CredentialProcess.Failed) t;
+                return new SourceMisconfiguredException(reference, reference + ": no usable AWS credentials to read the "
+                        + target() + ": " + f.getMessage(), null);
+            }
+        }
+        for (Throwable t : chain) {
             if (t instanceof CredentialsLookup.Failure) {
                 // the credential providers' messages name providers, variables and profiles, never keys
                 return new SourceMisconfiguredException(reference, reference + ": no usable AWS credentials to read the "
@@ -169,6 +191,13 @@ final class AwsErrors {
             }
         }
         String classes = classNames(chain);
+        if (has(chain, BoundedResponse.TooLarge.class)) {
+            // retrying would read another oversized answer: no Secrets Manager answer is this large
+            return new SourceMisconfiguredException(reference, reference + ": the answer for the " + target()
+                    + " is larger than " + (BoundedResponse.MAX_BYTES >> 20) + " MiB, more than any Secrets Manager"
+                    + " answer (a secret is at most 64 KiB); keysource stopped reading it (not retried). Check that the"
+                    + " endpoint is Secrets Manager, not a proxy or another service", null);
+        }
         for (Throwable t : chain) {
             if (t instanceof ResponseMarker.UnreadableResponse) {
                 // a parser's message may quote the body, which may hold the secret: give class names only
@@ -233,6 +262,15 @@ final class AwsErrors {
         return l;
     }
 
+    private static <T extends Throwable> T find(List<Throwable> chain, Class<T> type) {
+        for (Throwable t : chain) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
     private static boolean has(List<Throwable> chain, Class<?> type) {
         for (Throwable t : chain) {
             if (type.isInstance(t)) {
@@ -253,11 +291,12 @@ final class AwsErrors {
         return b.toString();
     }
 
-    private static String clip(String s, int max) {
+    /** On one line, at most {@code max} characters, control and separator characters escaped (server text). */
+    static String clip(String s, int max) {
         if (s == null) {
             return null;
         }
-        String oneLine = s.replaceAll("\\s+", " ").trim();
+        String oneLine = Printable.escape(s.replaceAll("\\s+", " ").trim());
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
     }
 }

@@ -3,6 +3,7 @@ package dev.keysource.aws.internal;
 import dev.keysource.KeyRef;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.aws.SecretsManagerKeySourceProvider;
+import dev.keysource.spi.Printable;
 import dev.keysource.spi.ProviderContext;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +60,12 @@ public final class ClientSpec {
      */
     static final int CALL_TIMEOUT_TENTHS = 9;
 
+    /**
+     * A profile's {@code credential_process} gets this share (in tenths) of the attempt time limit: less
+     * than the SDK call's, so that it is stopped, and says so, before the call times out.
+     */
+    static final int PROCESS_TIMEOUT_TENTHS = 8;
+
     private static final Pattern REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern ARN = Pattern.compile("arn:[a-z0-9-]+:secretsmanager:([^:]*):[^:]*:secret:.+");
 
@@ -74,6 +82,11 @@ public final class ClientSpec {
     private final Duration callTimeout;
     private final Where where;
     private final String reference; // for messages; not part of the identity
+    // for a profile's credential_process; not part of the identity (the same for every reference of a process)
+    private Map<String, String> environment = Map.of();
+    private java.time.Clock clock = java.time.Clock.systemUTC();
+    private Duration processTimeout = Duration.ofSeconds(24);
+    private boolean webIdentity;
 
     private ClientSpec(String reference, String region, URI endpoint, String profileName, ProfileFiles profiles, Kind kind,
                        String fingerprint, AwsCredentials staticCredentials, ScheduledExecutorService scheduler,
@@ -106,7 +119,10 @@ public final class ClientSpec {
         ProfileFiles profiles = new ProfileFiles(
                 file(ctx, "AWS_CONFIG_FILE", Paths.get(ctx.userHome(), ".aws", "config")),
                 file(ctx, "AWS_SHARED_CREDENTIALS_FILE", Paths.get(ctx.userHome(), ".aws", "credentials")));
-        if (profileSetting.isPresent()) {
+        boolean profileNamed = profileSetting.isPresent() || env(ctx, "AWS_PROFILE").isPresent();
+        if (profileNamed) {
+            // a named profile must exist, as the aws CLI requires: otherwise the failure surfaces later, as a
+            // missing region or missing credentials, and never names the real cause
             boolean exists;
             try {
                 exists = profiles.profile(profileName).isPresent();
@@ -114,10 +130,13 @@ public final class ClientSpec {
                 throw new SourceMisconfiguredException(reference, reference + ": " + e.getMessage());
             }
             if (!exists) {
-                throw new SourceMisconfiguredException(reference, reference + ": the AWS profile '" + profileName
-                        + "' (from " + ctx.settingOrigin(SecretsManagerKeySourceProvider.PROFILE).orElse("settings")
-                        + ") is not in " + profiles.describe() + "; create it with 'aws configure --profile "
-                        + profileName + "', or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the files that hold it");
+                String origin = profileSetting.isPresent()
+                        ? ctx.settingOrigin(SecretsManagerKeySourceProvider.PROFILE).orElse("settings")
+                        : "environment variable AWS_PROFILE";
+                throw new SourceMisconfiguredException(reference, reference + ": the AWS profile '"
+                        + Printable.escape(profileName) + "' (from " + origin + ") is not in " + profiles.describe()
+                        + "; create it with 'aws configure --profile " + Printable.escape(profileName) + "', or point"
+                        + " AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the files that hold it");
             }
         }
 
@@ -161,8 +180,14 @@ public final class ClientSpec {
 
         Duration callTimeout = callTimeout(ctx.attemptTimeout());
         Where where = new Where(region[0], region[1], endpoint, credentialsDescription);
-        return new ClientSpec(reference, region[0], endpoint, profileName, profiles, kind, fingerprint, creds, ctx.scheduler(),
-                callTimeout, where);
+        ClientSpec spec = new ClientSpec(reference, region[0], endpoint, profileName, profiles, kind, fingerprint, creds,
+                ctx.scheduler(), callTimeout, where);
+        spec.environment = ctx.environment();
+        spec.clock = ctx.clock();
+        spec.processTimeout = ctx.attemptTimeout().multipliedBy(PROCESS_TIMEOUT_TENTHS).dividedBy(10);
+        spec.webIdentity = env(ctx, "AWS_WEB_IDENTITY_TOKEN_FILE").isPresent()
+                || System.getProperty("aws.accessKeyId") != null;
+        return spec;
     }
 
     /** Where this client reads, for messages. */
@@ -216,16 +241,17 @@ public final class ClientSpec {
                     credentials = StaticCredentialsProvider.create(staticCredentials);
                     break;
                 case PROFILE:
-                    credentials = ProfileCredentialsProvider.builder()
+                    credentials = credentialProcess().orElseGet(() -> ProfileCredentialsProvider.builder()
                             .profileFile(profiles::load)
                             .profileName(profileName)
-                            .build();
+                            .build());
                     break;
                 default:
-                    credentials = DefaultCredentialsProvider.builder()
-                            .profileFile(profiles::load)
-                            .profileName(profileName)
-                            .build();
+                    credentials = (webIdentity ? Optional.<AwsCredentialsProvider>empty() : credentialProcess())
+                            .orElseGet(() -> DefaultCredentialsProvider.builder()
+                                    .profileFile(profiles::load)
+                                    .profileName(profileName)
+                                    .build());
                     break;
             }
             CredentialsLookup lookup = new CredentialsLookup(credentials);
@@ -237,6 +263,7 @@ public final class ClientSpec {
                     .overrideConfiguration(o -> o
                             .retryStrategy(AwsRetryStrategy.doNotRetry())
                             .addExecutionInterceptor(new ResponseMarker())
+                            .addExecutionInterceptor(new BoundedResponse())
                             .apiCallTimeout(callTimeout)
                             .apiCallAttemptTimeout(callTimeout)
                             .scheduledExecutorService(scheduler)
@@ -255,6 +282,16 @@ public final class ClientSpec {
                     + where.describe()
                     + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * keysource's runner of the profile's {@code credential_process}, where the SDK would run it: the SDK's
+     * own has no time limit (see {@link CredentialProcess}).
+     */
+    private Optional<AwsCredentialsProvider> credentialProcess() {
+        return profiles.profile(profileName).flatMap(CredentialProcess::of)
+                .map(command -> new CredentialProcess(profileName, command, profiles.describe(), environment,
+                        processTimeout, clock));
     }
 
     // ---------------------------------------------------------------------------------------------

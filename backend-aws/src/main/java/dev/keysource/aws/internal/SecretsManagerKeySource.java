@@ -3,9 +3,11 @@ package dev.keysource.aws.internal;
 import dev.keysource.KeyRef;
 import dev.keysource.KeySourceException;
 import dev.keysource.Secret;
+import dev.keysource.SecretNotFoundException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.spi.Json;
 import dev.keysource.spi.KeySource;
+import dev.keysource.spi.Printable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,13 +75,26 @@ public final class SecretsManagerKeySource implements KeySource {
     private Secret toSecret(GetSecretValueResponse r) {
         Secret.Builder b;
         if (r.secretString() != null) {
-            b = Secret.builder(target.field() == null ? r.secretString() : field(r.secretString(), target.field()));
+            if (r.secretString().isEmpty()) {
+                throw empty("has an empty SecretString; store a value ('aws secretsmanager put-secret-value "
+                        + "--secret-id NAME --secret-string ...')");
+            }
+            String value = target.field() == null ? r.secretString() : field(r.secretString(), target.field());
+            if (value.isEmpty()) {
+                throw empty("has the field '" + Printable.escape(target.field()) + "', but it is empty; store a "
+                        + "value in it, or name another field with #field");
+            }
+            b = Secret.builder(value);
         } else if (r.secretBinary() != null) {
             if (target.field() != null) {
                 throw misconfigured("holds binary data (SecretBinary), not a JSON SecretString, so it has no field '"
                         + target.field() + "'; remove '#" + target.field() + "' to read the bytes");
             }
             SdkBytes bytes = r.secretBinary();
+            if (bytes.asByteArrayUnsafe().length == 0) {
+                throw empty("has an empty SecretBinary; store a value ('aws secretsmanager put-secret-value "
+                        + "--secret-id NAME --secret-binary ...')");
+            }
             b = Secret.builderOfBytes(bytes.asByteArrayUnsafe());
         } else {
             throw misconfigured("came back with neither SecretString nor SecretBinary; check that the endpoint is "
@@ -106,8 +121,8 @@ public final class SecretsManagerKeySource implements KeySource {
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) parsed;
         if (!fields.containsKey(name)) {
-            throw misconfigured("has no field '" + name + "'; its fields are: " + names(fields.keySet().stream()
-                    .collect(Collectors.toList())));
+            throw misconfigured("has no field '" + Printable.escape(name) + "'; its fields are: "
+                    + names(fields.keySet().stream().collect(Collectors.toList())));
         }
         Object v = fields.get(name);
         if (v instanceof String) {
@@ -125,8 +140,14 @@ public final class SecretsManagerKeySource implements KeySource {
         if (names.isEmpty()) {
             return "(none: the object is empty)";
         }
-        String listed = names.stream().limit(MAX_FIELDS_LISTED).map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+        String listed = names.stream().limit(MAX_FIELDS_LISTED).map(n -> "'" + Printable.escape(n) + "'")
+                .collect(Collectors.joining(", "));
         return names.size() > MAX_FIELDS_LISTED ? listed + " and " + (names.size() - MAX_FIELDS_LISTED) + " more" : listed;
+    }
+
+    /** An empty value is an error on every backend (docs/errors.md): never handed out as a secret. */
+    private KeySourceException empty(String what) {
+        return new SecretNotFoundException(reference, reference + ": the " + errors.target() + " " + what);
     }
 
     private KeySourceException misconfigured(String what) {

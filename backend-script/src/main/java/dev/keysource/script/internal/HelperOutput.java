@@ -1,6 +1,7 @@
 package dev.keysource.script.internal;
 
 import dev.keysource.Secret;
+import dev.keysource.SecretNotFoundException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceUnavailableException;
 import dev.keysource.script.ScriptSettings;
@@ -41,14 +42,16 @@ public final class HelperOutput {
     /**
      * The secret in {@code stdout}.
      *
-     * @throws SourceUnavailableException when the helper printed nothing (it often swallowed a backend failure)
+     * @throws SecretNotFoundException when the helper printed nothing: an empty value is never a secret, the same
+     *     rule as an empty Vault field or AWS {@code SecretString} (docs/errors.md)
      * @throws SourceMisconfiguredException when the output is not a valid key or JSON shape
      */
     public Secret parse(byte[] stdout) {
         String text = decode(stdout).strip();
         if (text.isEmpty()) {
-            throw new SourceUnavailableException(reference, reference + ": the helper exited with code 0 but printed "
-                    + "nothing on stdout; run it by hand to see why (it may hide a failed backend call)");
+            throw new SecretNotFoundException(reference, reference + ": the helper exited with code 0 but printed "
+                    + "nothing on stdout, and an empty value is not a secret; run it by hand to see why (it may hide a "
+                    + "failed backend call)");
         }
         Map<String, Object> json = null;
         if (text.charAt(0) == '{' && text.charAt(text.length() - 1) == '}') {
@@ -104,7 +107,12 @@ public final class HelperOutput {
                 if (seconds == null || seconds.signum() < 0) {
                     throw misconfigured("the field expires_in must be a number of seconds");
                 }
-                expiry = clock.instant().plusMillis(seconds.movePointRight(3).longValue());
+                if (seconds.compareTo(BigDecimal.valueOf(MAX_AHEAD_SECONDS)) > 0) {
+                    throw misconfigured("the field expires_in is more than 100 years; it is the number of seconds the "
+                            + "key is valid from now (3600 for an hour)");
+                }
+                // at most 100 years: the milliseconds fit a long, whatever the exponent was
+                expiry = clock.instant().plusMillis(wholeMillis(seconds.movePointRight(3)));
             }
             String value = jsonField.isPresent() ? field(json, jsonField.get())
                     : stringField(json, "key", "key", "a JSON object whose 'key' is not a string");
@@ -141,27 +149,45 @@ public final class HelperOutput {
         return token((String) v, "the JSON field '" + path + "'", null);
     }
 
+    /** The latest expiry a helper may give: 100 years ahead (in seconds, 100 Julian years). */
+    static final long MAX_AHEAD_SECONDS = 3_155_760_000L;
+    private static final String EXPIRY_FORMS = "write the expiry as epoch seconds (1893456000) or an ISO-8601 "
+            + "date-time such as 2030-01-01T00:00:00Z";
+
     private Instant expiry(Object v, String path) {
         if (v == null || v == Json.NULL) {
             return null;
         }
+        Instant latest = clock.instant().plusSeconds(MAX_AHEAD_SECONDS);
         BigDecimal n = number(v);
         if (n != null) {
+            if (n.signum() < 0) {
+                throw misconfigured("the JSON field " + path + " is negative; " + EXPIRY_FORMS);
+            }
             // epoch seconds; a value past the year 5138 in seconds is taken as milliseconds
-            long millis = n.compareTo(BigDecimal.valueOf(100_000_000_000L)) > 0 ? n.longValue()
-                    : n.movePointRight(3).longValue();
-            return Instant.ofEpochMilli(millis);
+            BigDecimal millis = n.compareTo(BigDecimal.valueOf(100_000_000_000L)) > 0 ? n : n.movePointRight(3);
+            if (millis.compareTo(BigDecimal.valueOf(latest.toEpochMilli())) > 0) {
+                throw misconfigured("the JSON field " + path + " is more than 100 years from now; " + EXPIRY_FORMS);
+            }
+            return Instant.ofEpochMilli(wholeMillis(millis));
         }
         if (v instanceof String) {
             String s = ((String) v).trim();
+            Instant at = null;
             try {
-                return Instant.parse(s);
+                at = Instant.parse(s);
             } catch (DateTimeParseException e) {
                 try {
-                    return OffsetDateTime.parse(s).toInstant();
+                    at = OffsetDateTime.parse(s).toInstant();
                 } catch (DateTimeParseException e2) {
                     // fall through
                 }
+            }
+            if (at != null) {
+                if (at.isAfter(latest)) {
+                    throw misconfigured("the JSON field " + path + " is more than 100 years from now; " + EXPIRY_FORMS);
+                }
+                return at;
             }
             throw misconfigured("the JSON field " + path + " is not an ISO-8601 date-time such as "
                     + "2030-01-01T00:00:00Z" + (Pattern.matches("[0-9TtZz:+\\-. ]{1,40}", s) ? ": '" + s + "'" : ""));
@@ -230,6 +256,11 @@ public final class HelperOutput {
         CharBuffer out = CharBuffer.allocate(bytes.length + 1);
         d.decode(in, out, true);
         return Math.min(in.position(), bytes.length - 1);
+    }
+
+    /** A non-negative number of milliseconds known to fit a long, rounded down (1e-2147483647 is 0). */
+    private static long wholeMillis(BigDecimal millis) {
+        return millis.compareTo(BigDecimal.ONE) < 0 ? 0 : millis.setScale(0, java.math.RoundingMode.DOWN).longValueExact();
     }
 
     private static BigDecimal number(Object v) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +28,9 @@ final class HelperRun {
 
     /** How much stderr is kept for the message (the message quotes at most 500 characters of it). */
     static final int STDERR_KEEP = 16 * 1024;
+
+    /** How long to wait for the pipes of a helper killed at its time limit: 100 ms. */
+    static final Duration KILLED_GRACE = Duration.ofMillis(100);
 
     /** What happened. */
     static final class Result {
@@ -48,9 +50,9 @@ final class HelperRun {
     }
 
     static Result run(String reference, List<String> command, Map<String, String> environment, Optional<Path> dir,
-                      int maxOutput, Duration limit, Duration grace, Executor executor) {
+                      int maxOutput, Duration limit, Duration grace) {
         String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(inOwnSession(command, environment, dir));
         Map<String, String> env = pb.environment();
         env.clear();
         env.putAll(environment);
@@ -69,33 +71,91 @@ final class HelperRun {
             // already gone
         }
         Set<String> pipes = ProcessTree.pipesOf(p.pid());
+        // through setsid the helper leads its own session, whose id is its pid (read now, /proc might not show
+        // it yet: setsid runs first)
+        long session = pb.command().get(0).equals(ProcessTree.SETSID.orElse(null)) ? p.pid() : -1;
+        Runnable kill = HelperIo.started(() -> {
+            ProcessTree.killTree(p);
+            ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
+        });
+        try {
+            return await(reference, p, runId, pipes, session, maxOutput, limit, grace, start);
+        } finally {
+            HelperIo.finished(kill);
+        }
+    }
+
+    /**
+     * The command run through {@code setsid} where there is one, so that the helper leads a session of its
+     * own and everything it starts can be found and killed after it exits (see {@link ProcessTree}). A
+     * program that cannot be found is started without it, so that the failure to start is reported as such.
+     */
+    static List<String> inOwnSession(List<String> command, Map<String, String> environment, Optional<Path> dir) {
+        if (ProcessTree.SETSID.isEmpty() || !findable(command.get(0), environment, dir)) {
+            return command;
+        }
+        List<String> c = new java.util.ArrayList<>(command.size() + 1);
+        c.add(ProcessTree.SETSID.get());
+        c.addAll(command);
+        return c;
+    }
+
+    private static boolean findable(String program, Map<String, String> environment, Optional<Path> dir) {
+        if (program.indexOf('/') >= 0) {
+            Path p = Path.of(program);
+            if (!p.isAbsolute() && dir.isPresent()) {
+                p = dir.get().resolve(p);
+            }
+            return java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p);
+        }
+        String path = environment.getOrDefault("PATH", "");
+        for (String d : path.split(":")) {
+            Path p = Path.of(d.isEmpty() ? "." : d).resolve(program);
+            if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Result await(String reference, Process p, String runId, Set<String> pipes, long session,
+                                int maxOutput, Duration limit, Duration grace, long start) {
         Result r = new Result();
         Drain out = new Drain(p.getInputStream(), maxOutput, true, () -> ProcessTree.killTree(p));
         Drain err = new Drain(p.getErrorStream(), STDERR_KEEP, false, () -> { });
         try {
-            executor.execute(out);
-            executor.execute(err);
+            HelperIo.executor().execute(out);
+            HelperIo.executor().execute(err);
         } catch (RejectedExecutionException e) {
             ProcessTree.killTree(p);
-            throw new SourceUnavailableException(reference, reference + ": cannot read the helper's output: the "
-                    + "executor rejected the task (is the client closed?)", e);
+            ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
+            throw new SourceUnavailableException(reference, reference + ": cannot read the helper's output: no "
+                    + "thread to read it on", e);
         }
         LOG.debug("keysource: started helper for {} (pid {})", reference, p.pid());
         try {
-            if (!p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+            // the limit counts from before the start: starting a process on a loaded machine takes time too
+            if (!p.waitFor(Math.max(0, limit.toNanos() - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)) {
                 r.timedOut = !out.overflowed();
                 java.util.Set<Long> tree = new java.util.HashSet<>();
                 p.descendants().forEach(d -> tree.add(d.pid()));
                 r.killed = ProcessTree.killTree(p);
-                List<Long> left = new java.util.ArrayList<>(ProcessTree.killLeftovers(runId, pipes, p.pid()));
+                List<Long> left = new java.util.ArrayList<>(ProcessTree.killLeftovers(runId, pipes, p.pid(), session,
+                        false));
                 left.removeAll(tree); // killed with the tree, still exiting: count them once
                 r.leftovers = left;
-                r.abandoned = !awaitBoth(out, err, grace);
+                // everything is killed: the pipes close as the processes die; a short wait keeps the time limit
+                Duration killedGrace = KILLED_GRACE.compareTo(grace) < 0 ? KILLED_GRACE : grace;
+                if (!awaitBoth(out, err, killedGrace)) {
+                    ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
+                    r.abandoned = !awaitBoth(out, err, killedGrace);
+                }
             } else {
                 // the helper is gone; anything it started that still holds its stdout or stderr goes too
-                r.leftovers = ProcessTree.killLeftovers(runId, pipes, p.pid());
+                r.leftovers = ProcessTree.killLeftovers(runId, pipes, p.pid(), session, false);
                 if (!awaitBoth(out, err, grace)) {
-                    List<Long> more = ProcessTree.killLeftovers(runId, pipes, p.pid()); // started meanwhile
+                    // started meanwhile, or holding a pipe without the marker
+                    List<Long> more = ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
                     if (!more.isEmpty()) {
                         List<Long> all = new java.util.ArrayList<>(r.leftovers);
                         all.addAll(more);
@@ -106,7 +166,7 @@ final class HelperRun {
             }
         } catch (InterruptedException e) {
             ProcessTree.killTree(p);
-            ProcessTree.killLeftovers(runId, pipes, p.pid());
+            ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
             Thread.currentThread().interrupt();
             throw new SourceInterruptedException(reference, reference + ": interrupted while the helper was running; "
                     + "the helper and its child processes were killed", e);

@@ -30,7 +30,29 @@ final class ProcessTree {
 
     private static final Path PROC = Path.of("/proc");
 
+    /**
+     * util-linux {@code setsid}, where there is one (Linux): each helper starts a session of its own, so
+     * every process it starts can be found by its session id after it exits, even one that cleared its
+     * environment ({@code env -i}) or closed its stdio. Elsewhere helpers run in the JVM's session.
+     */
+    static final java.util.Optional<String> SETSID = Files.isDirectory(PROC)
+            ? java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid").filter(f -> Files.isExecutable(Path.of(f)))
+                    .findFirst()
+            : java.util.Optional.empty();
+
     private ProcessTree() {
+    }
+
+    /** The session id of a process, from {@code /proc/<pid>/stat}; -1 when it is gone or unreadable. */
+    private static long session(Path procDir) {
+        try {
+            String stat = new String(Files.readAllBytes(procDir.resolve("stat")), StandardCharsets.US_ASCII);
+            // pid (comm) state ppid pgrp session ...; comm may hold spaces and parentheses
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[3]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Kills the process and every descendant it has now; returns how many descendants were killed. */
@@ -76,6 +98,18 @@ final class ProcessTree {
      * stream proves nothing about left-behind holders.)
      */
     static List<Long> killLeftovers(String runId, Set<String> helperPipes, long helperPid) {
+        return killLeftovers(runId, helperPipes, helperPid, -1, false);
+    }
+
+    /**
+     * As {@link #killLeftovers(String, Set, long)}, and also every process still in the helper's own
+     * {@code session} (when it leads one: started through {@link #SETSID}, its id is the helper's pid) and every process that holds one of
+     * {@code helperPipes}, with or without the marker: only the helper's descendants can hold those. A
+     * process that left the session ({@code setsid}, a daemon that detaches) and holds none of its pipes
+     * is left alone. The pipe holders without the marker are looked for only when {@code deep} (it lists the
+     * descriptors of every process of this user started since the helper): after a first sweep left a pipe open.
+     */
+    static List<Long> killLeftovers(String runId, Set<String> helperPipes, long helperPid, long session, boolean deep) {
         if (!Files.isDirectory(PROC.resolve("self/fd"))) {
             return List.of();
         }
@@ -87,7 +121,9 @@ final class ProcessTree {
         for (String fd : new String[] {"0", "1", "2"}) {
             link(PROC.resolve("self/fd/" + fd)).ifPresent(inherited::add);
         }
-        byte[] needle = (MARKER + "=" + runId).getBytes(StandardCharsets.US_ASCII);
+        Set<String> runPipes = new HashSet<>(deep ? helperPipes : Set.of());
+        runPipes.removeAll(inherited);
+        Sweep sweep = new Sweep(needle(runId), ours, inherited, runPipes, session);
         long self = ProcessHandle.current().pid();
         List<Long> killed = new ArrayList<>();
         long last = lastPid();
@@ -95,7 +131,7 @@ final class ProcessTree {
             for (long pid = helperPid + 1; pid <= last; pid++) {
                 Path dir = PROC.resolve(Long.toString(pid));
                 if (pid != self && Files.isDirectory(dir)) {
-                    killIfLeftover(dir, pid, needle, ours, inherited, killed);
+                    sweep.killIfLeftover(dir, pid, killed);
                 }
             }
             return killed;
@@ -113,7 +149,7 @@ final class ProcessTree {
                     continue;
                 }
                 if (pid != self) {
-                    killIfLeftover(dir, pid, needle, ours, inherited, killed);
+                    sweep.killIfLeftover(dir, pid, killed);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -124,18 +160,63 @@ final class ProcessTree {
 
     private static final long PID_RANGE_LIMIT = 4096;
 
-    private static void killIfLeftover(Path dir, long pid, byte[] needle, Set<String> ours, Set<String> inherited,
-                                       List<Long> killed) {
-        if (!hasMarker(dir, needle)) {
-            return;
+    /** Whether {@code pid} is a process (its own thread group), not a thread of one. */
+    private static boolean isProcess(Path dir, long pid) {
+        try {
+            for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.ISO_8859_1)) {
+                if (line.startsWith("Tgid:")) {
+                    return Long.parseLong(line.substring(5).trim()) == pid;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
-        Set<String> theirs = pipes(dir);
-        theirs.retainAll(ours);
-        boolean holds = !theirs.isEmpty() || helperPipe(dir.resolve("fd/1"), inherited)
-                || helperPipe(dir.resolve("fd/2"), inherited);
-        if (holds) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            killed.add(pid);
+        return false;
+    }
+
+    private static byte[] needle(String runId) {
+        return (MARKER + "=" + runId).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** What one sweep looks for. */
+    private static final class Sweep {
+        final byte[] needle;
+        final Set<String> ours;
+        final Set<String> inherited;
+        final Set<String> runPipes;
+        final long session;
+
+        Sweep(byte[] needle, Set<String> ours, Set<String> inherited, Set<String> runPipes, long session) {
+            this.needle = needle;
+            this.ours = ours;
+            this.inherited = inherited;
+            this.runPipes = runPipes;
+            this.session = session;
+        }
+
+        void killIfLeftover(Path dir, long pid, List<Long> killed) {
+            boolean leftover;
+            if (session > 0) {
+                // the helper's session holds everything it started but what detached on purpose: one read per pid
+                leftover = session(dir) == session;
+            } else if (hasMarker(dir, needle)) {
+                Set<String> theirs = pipes(dir);
+                theirs.retainAll(ours);
+                leftover = !theirs.isEmpty() || helperPipe(dir.resolve("fd/1"), inherited)
+                        || helperPipe(dir.resolve("fd/2"), inherited);
+            } else {
+                leftover = false;
+            }
+            if (!leftover && !runPipes.isEmpty()) {
+                Set<String> theirs = pipes(dir);
+                theirs.retainAll(runPipes);
+                leftover = !theirs.isEmpty(); // holds this run's stdout or stderr: a descendant, marker or not
+            }
+            // a thread (of this JVM, which holds the pipes too): /proc/<tid> exists though readdir does not list it
+            if (leftover && isProcess(dir, pid)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                killed.add(pid);
+            }
         }
     }
 

@@ -25,8 +25,11 @@ public final class ScriptConfig {
 
     /** The command as executed: {@code /bin/sh -c <line>} or the argv words. */
     public final List<String> command;
-    /** The helper file the command starts with, if it names one by path (checked before each run). */
-    public final Optional<String> helperFile;
+    /**
+     * The programs and scripts the command runs, as written after expansion (paths, or names found on the
+     * PATH), checked before each run (see {@link CommandLine#programs}).
+     */
+    public final List<String> helperFiles;
     /** The working directory, or empty for the JVM's. */
     public final Optional<Path> workingDir;
     public final int maxOutput;
@@ -35,10 +38,10 @@ public final class ScriptConfig {
     /** What the messages call the command: the location as the user wrote it. */
     public final String display;
 
-    private ScriptConfig(List<String> command, Optional<String> helperFile, Optional<Path> workingDir, int maxOutput,
+    private ScriptConfig(List<String> command, List<String> helperFiles, Optional<Path> workingDir, int maxOutput,
                          Duration runLimit, Optional<String> jsonField, String display) {
         this.command = command;
-        this.helperFile = helperFile;
+        this.helperFiles = helperFiles;
         this.workingDir = workingDir;
         this.maxOutput = maxOutput;
         this.runLimit = runLimit;
@@ -57,7 +60,7 @@ public final class ScriptConfig {
         String home = ctx.userHome();
         boolean argv = bool(reference, ctx, ScriptSettings.ARGV);
         List<String> command;
-        Optional<String> helper;
+        String checkedLine;
         if (argv) {
             List<String> words;
             try {
@@ -71,10 +74,18 @@ public final class ScriptConfig {
                 throw new SourceMisconfiguredException(reference, reference + ": the command line is empty");
             }
             command = List.copyOf(words);
-            helper = words.get(0).indexOf('/') >= 0 ? Optional.of(words.get(0)) : Optional.empty();
+            checkedLine = String.join(" ", words.stream().map(CommandLine::shellQuote).toArray(String[]::new));
         } else {
             command = List.of("/bin/sh", "-c", CommandLine.expandLeadingTilde(line, home));
-            helper = CommandLine.firstWord(line, home).filter(w -> w.indexOf('/') >= 0);
+            checkedLine = line;
+        }
+        List<String> helpers;
+        try {
+            helpers = List.copyOf(CommandLine.programs(checkedLine, ctx.environment(), home));
+        } catch (IllegalArgumentException e) {
+            throw new SourceMisconfiguredException(reference, reference + ": cannot check the helper before it runs: "
+                    + e.getMessage() + "; keysource checks every program and script a command line runs, so write "
+                    + "their paths literally (a variable set in the environment, $HOME or ~ is fine), or set argv=true");
         }
         Optional<Path> dir = ctx.setting(ScriptSettings.WORKING_DIR).map(String::trim).filter(s -> !s.isEmpty())
                 .map(s -> Path.of(s.equals("~") ? home : s.startsWith("~/") ? home + s.substring(1) : s));
@@ -98,7 +109,7 @@ public final class ScriptConfig {
                     + "' from " + ctx.settingOrigin(ScriptSettings.JSON_FIELD).orElse("?") + " must be a dotted path "
                     + "of field names such as Credentials.SessionToken; got '" + field.get() + "'");
         }
-        return new ScriptConfig(command, helper, dir, maxOutput, limit, field, line);
+        return new ScriptConfig(command, helpers, dir, maxOutput, limit, field, line);
     }
 
     private static boolean bool(String reference, ProviderContext ctx, String name) {
@@ -141,6 +152,11 @@ public final class ScriptConfig {
         try {
             if (m.matches()) {
                 long n = Long.parseLong(m.group(1));
+                if (m.group(2) == null && n != 0) {
+                    throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+                            + ctx.settingOrigin(name).orElse("?") + " is a number without a unit: write " + n + "s, "
+                            + n + "m or " + n + "ms; got '" + text + "'");
+                }
                 String unit = m.group(2) == null ? "ms" : m.group(2);
                 switch (unit) {
                     case "ms": d = Duration.ofMillis(n); break;
@@ -156,8 +172,8 @@ public final class ScriptConfig {
         }
         if (d == null || d.isNegative() || d.isZero()) {
             throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
-                    + ctx.settingOrigin(name).orElse("?") + " must be a positive duration: milliseconds (5000), a "
-                    + "number with a unit (500ms, 30s, 5m) or ISO-8601 (PT30S); got '" + text + "'");
+                    + ctx.settingOrigin(name).orElse("?") + " must be a positive duration: a number with a unit "
+                    + "(500ms, 30s, 5m) or ISO-8601 (PT30S); got '" + text + "'");
         }
         return d;
     }

@@ -53,15 +53,12 @@ public final class ScriptKeySource implements KeySource {
 
     @Override
     public Secret fetch() {
-        config.helperFile.ifPresent(f -> {
-            Path p = Path.of(f);
-            if (!p.isAbsolute() && config.workingDir.isPresent()) {
-                p = config.workingDir.get().resolve(p);
-            }
-            helperFile.check(reference, p);
-        });
+        long started = System.nanoTime(); // the run limit counts from here, the file checks included
+        for (String f : config.helperFiles) {
+            resolve(f).ifPresent(p -> helperFile.check(reference, p));
+        }
         HelperRun.Result r = HelperRun.run(reference, config.command, ctx.environment(), config.workingDir,
-                config.maxOutput, config.runLimit, grace, ctx.executor());
+                config.maxOutput, config.runLimit.minusNanos(System.nanoTime() - started), grace);
         String stdoutText = new String(r.stdout, StandardCharsets.UTF_8).strip();
         if (r.overflow) {
             throw new SourceMisconfiguredException(reference, reference + ": the helper printed more than "
@@ -81,6 +78,31 @@ public final class ScriptKeySource implements KeySource {
             throw exitFailure(r, stdoutText);
         }
         return new HelperOutput(reference, config.jsonField, ctx.clock()).parse(r.stdout);
+    }
+
+    /** Where the shell finds a program: a path (relative to the working directory), or the first match on the PATH. */
+    private java.util.Optional<Path> resolve(String program) {
+        if (program.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (program.indexOf('/') >= 0) {
+            Path p = Path.of(program);
+            if (!p.isAbsolute() && config.workingDir.isPresent()) {
+                p = config.workingDir.get().resolve(p);
+            }
+            return java.util.Optional.of(p);
+        }
+        for (String d : ctx.environment().getOrDefault("PATH", "").split(":")) {
+            Path dir = Path.of(d.isEmpty() ? "." : d);
+            if (!dir.isAbsolute() && config.workingDir.isPresent()) {
+                dir = config.workingDir.get().resolve(dir);
+            }
+            Path p = dir.resolve(program);
+            if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+                return java.util.Optional.of(p);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private RuntimeException exitFailure(HelperRun.Result r, String stdoutText) {

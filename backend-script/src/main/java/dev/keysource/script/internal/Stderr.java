@@ -1,7 +1,13 @@
 package dev.keysource.script.internal;
 
 import dev.keysource.script.ScriptSettings;
+import dev.keysource.spi.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Quotes a helper's stderr for a one-line message. */
 final class Stderr {
@@ -9,21 +15,21 @@ final class Stderr {
     private Stderr() {
     }
 
+    /** The shortest piece of stdout that is masked: shorter ones ("ok", "true") would mask ordinary words. */
+    static final int MASK_MIN_LENGTH = 6;
+
     /**
      * The first 500 characters of the trimmed stderr, on one line (line breaks as {@code \\n}, other
-     * control characters as {@code U+XXXX} escapes), cut with {@code ...} when longer; any copy of what the helper
-     * printed on stdout (8 characters or more) is replaced by {@code ****}, so a helper that echoes its
-     * key on stderr does not leak it into a log.
+     * control characters as {@code U+XXXX} escapes), cut with {@code ...} when longer. Every occurrence of
+     * anything the helper printed on stdout is replaced by {@code ****} before that, wherever it stands in
+     * stderr: the whole output, each line, each whitespace-separated word, and each string value of a
+     * JSON object or array (decoded, at any depth), each of {@value #MASK_MIN_LENGTH} characters or more,
+     * so a helper that echoes its key on stderr does not leak it into a log.
      */
     static String quote(byte[] stderr, String stdoutText) {
         String s = new String(stderr, StandardCharsets.UTF_8).strip();
-        if (stdoutText.length() >= 8) {
-            s = s.replace(stdoutText, "****");
-            for (String line : stdoutText.split("\\R")) {
-                if (line.strip().length() >= 8) {
-                    s = s.replace(line.strip(), "****");
-                }
-            }
+        for (String piece : pieces(stdoutText)) {
+            s = s.replace(piece, "****");
         }
         boolean cut = s.length() > ScriptSettings.STDERR_QUOTE_LENGTH;
         if (cut) {
@@ -49,5 +55,52 @@ final class Stderr {
             }
         }
         return cut ? sb.append("...").toString() : sb.toString();
+    }
+
+    /** What to mask, longest first (so that a value is masked whole before any word inside it). */
+    static Set<String> pieces(String stdoutText) {
+        Set<String> pieces = new TreeSet<>(Comparator.comparingInt(String::length).reversed()
+                .thenComparing(Comparator.naturalOrder()));
+        add(pieces, stdoutText.strip());
+        for (String line : stdoutText.split("\\R")) {
+            add(pieces, line.strip());
+            for (String word : line.strip().split("\\s+")) {
+                add(pieces, word);
+            }
+        }
+        String t = stdoutText.strip();
+        if (!t.isEmpty() && (t.charAt(0) == '{' || t.charAt(0) == '[')) {
+            try {
+                strings(Json.parse(t), pieces, 0);
+            } catch (RuntimeException e) {
+                // not JSON: the lines and words above are what there is to mask
+            }
+        }
+        return pieces;
+    }
+
+    private static void strings(Object v, Set<String> into, int depth) {
+        if (depth > 64) {
+            return;
+        }
+        if (v instanceof String) {
+            String str = (String) v;
+            add(into, str);
+            add(into, str.strip());
+        } else if (v instanceof Map) {
+            for (Object e : ((Map<?, ?>) v).values()) {
+                strings(e, into, depth + 1);
+            }
+        } else if (v instanceof List) {
+            for (Object e : (List<?>) v) {
+                strings(e, into, depth + 1);
+            }
+        }
+    }
+
+    private static void add(Set<String> into, String piece) {
+        if (piece.length() >= MASK_MIN_LENGTH) {
+            into.add(piece);
+        }
     }
 }

@@ -28,18 +28,51 @@ class CommandLineTest {
     }
 
     @Test
-    void firstWord_pathOrCommand_isFoundWhenStatic() {
-        assertThat(CommandLine.firstWord("  ~/.claude/get key.sh --x", "/h")).contains("/h/.claude/get");
-        assertThat(CommandLine.firstWord("'/opt/my tools/helper' arg", "/h")).contains("/opt/my tools/helper");
-        assertThat(CommandLine.firstWord("./helper.sh|tr a b", "/h")).contains("./helper.sh");
-        assertThat(CommandLine.firstWord("$HOME/helper.sh", "/h")).isEmpty();
-        assertThat(CommandLine.firstWord("FOO=1 ./helper.sh", "/h")).isEmpty();
-    }
-
-    @Test
     void expandLeadingTilde_quotesTheHomeForTheShell() {
         assertThat(CommandLine.expandLeadingTilde("~/bin/k.sh ~/x", "/home/o'neil"))
                 .isEqualTo("'/home/o'\\''neil'/bin/k.sh ~/x");
         assertThat(CommandLine.expandLeadingTilde("echo ~", "/h")).isEqualTo("echo ~");
+    }
+
+    // issue 15 #5: what a shell command line runs, so that each program and script can be checked
+
+    private static java.util.List<String> programs(String line) {
+        java.util.Map<String, String> env = java.util.Map.of("HOME", "/home/me", "TOOLS", "/opt/tools");
+        return CommandLine.programs(line, env, "/home/me");
+    }
+
+    @Test
+    void programs_interpreterAssignmentsExecAndSubshells_findWhatRuns() {
+        assertThat(programs("sh ww.sh")).containsExactly("sh", "ww.sh");
+        assertThat(programs("/bin/bash -e ./get.sh --flag")).containsExactly("/bin/bash", "./get.sh");
+        assertThat(programs("python3 -u ~/bin/get.py")).containsExactly("python3", "/home/me/bin/get.py");
+        assertThat(programs("$HOME/bin/get-key")).containsExactly("/home/me/bin/get-key");
+        assertThat(programs("\"${TOOLS}/get key\" arg")).containsExactly("/opt/tools/get key");
+        assertThat(programs("exec ./a.sh")).containsExactly("./a.sh");
+        assertThat(programs("FOO=1 BAR='x y' ./a.sh")).containsExactly("./a.sh");
+        assertThat(programs("env -i FOO=1 ./a.sh")).containsExactly("env", "./a.sh");
+        assertThat(programs("( ./a.sh )")).containsExactly("./a.sh");
+        assertThat(programs("{ ./a.sh; }")).containsExactly("./a.sh");
+        assertThat(programs("./a.sh 2>/dev/null | tr -d x && ./b.sh; ./c.sh & ./d.sh")).containsExactly(
+                "./a.sh", "tr", "./b.sh", "./c.sh", "./d.sh");
+        assertThat(programs("sh -c './inner.sh x' ")).containsExactly("sh", "./inner.sh");
+        assertThat(programs("echo sk-$((40 + 2)) | tr k K")).containsExactly("echo", "tr");
+        assertThat(programs("python3 -c 'print(1)'")).containsExactly("python3");
+        assertThat(programs("# a comment\n./a.sh # ./not.sh")).containsExactly("./a.sh");
+    }
+
+    @Test
+    void programs_unknowableProgram_isRefusedSayingWhy() {
+        assertThatThrownBy(() -> programs("./get-*.sh"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the program './get-*.sh' is a pattern (*, ? or [), which the shell expands");
+        assertThatThrownBy(() -> programs("$(which get-key)"))
+                .hasMessage("the program '$(which get-key)' is the output of a command ($(...) or `...`)");
+        assertThatThrownBy(() -> programs("$UNSET_DIR/get-key"))
+                .hasMessage("the program '$UNSET_DIR/get-key' uses $UNSET_DIR, which is not set in the helper's environment");
+        assertThatThrownBy(() -> programs("sh ./get-?.sh"))
+                .hasMessage("the script './get-?.sh' is a pattern (*, ? or [), which the shell expands");
+        assertThatThrownBy(() -> programs("${TOOLS:-/opt}/get"))
+                .hasMessage("the program '${TOOLS:-/opt}/get' uses ${TOOLS:-/opt}, which keysource does not expand");
     }
 }

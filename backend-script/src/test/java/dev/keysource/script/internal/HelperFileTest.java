@@ -60,4 +60,27 @@ class HelperFileTest {
         assertThatCode(() -> HelperFile.forCurrentUser().check("script:x", dir.resolve("missing")))
                 .doesNotThrowAnyException();
     }
+
+    // issue 15 #5: the directories above a helper count too
+
+    @Test
+    void check_helperInAWorldWritableNonStickyDirectory_isRefused() throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Path h = Helpers.script(open, "get.sh", "echo k");
+        Files.setPosixFilePermissions(h, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> HelperFile.forCurrentUser().check("script:" + h, h))
+                .isInstanceOf(SourceMisconfiguredException.class)
+                .hasMessage("script:" + h + ": refusing to run the helper " + h + ": its directory " + open
+                        + " is world-writable without the sticky bit (rwxrwxrwx), so any user on this machine could "
+                        + "replace the helper; run: chmod o-w '" + open + "' (or move the helper to a directory only you can write)");
+    }
+
+    @Test
+    void check_helperInAStickyWorldWritableDirectory_passes() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+        org.junit.jupiter.api.Assumptions.assumeTrue(tmp.equals(dir.toRealPath().getParent()), "the temp dir is under /tmp");
+        Path h = Helpers.script(dir, "get.sh", "echo k");
+        assertThatCode(() -> HelperFile.forCurrentUser().check("script:" + h, h)).doesNotThrowAnyException();
+    }
 }

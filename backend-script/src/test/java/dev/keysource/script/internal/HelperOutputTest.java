@@ -125,6 +125,32 @@ class HelperOutputTest {
                 .isEqualTo(REF + ": the JSON field expires_at is not an ISO-8601 date-time such as 2030-01-01T00:00:00Z");
     }
 
+    // issue 15 #11: absurd expiries are a misconfigured helper, never "a bug in the backend" nor 1970
+
+    @Test
+    void parse_expiresInBeyondAHundredYears_isMisconfigured() {
+        String why = REF + ": the field expires_in is more than 100 years; it is the number of seconds the key is "
+                + "valid from now (3600 for an hour)";
+        assertThat(failure("{\"key\":\"sk-abc\",\"expires_in\":1e2147483647}", null)).isEqualTo(why);
+        assertThat(failure("{\"key\":\"sk-abc\",\"expires_in\":3155760001}", null)).isEqualTo(why);
+        assertThat(parse("{\"key\":\"sk-abc\",\"expires_in\":3155760000}").expiry())
+                .contains(NOW.plusSeconds(3155760000L));
+        assertThat(parse("{\"key\":\"sk-abc\",\"expires_in\":1e-2147483647}").expiry()).contains(NOW);
+    }
+
+    @Test
+    void parse_expiresAtBeyondAHundredYears_isMisconfigured() {
+        String why = REF + ": the JSON field expires_at is more than 100 years from now; write the expiry as epoch "
+                + "seconds (1893456000) or an ISO-8601 date-time such as 2030-01-01T00:00:00Z";
+        assertThat(failure("{\"key\":\"sk-abc\",\"expires_at\":1e1000000000}", null)).isEqualTo(why);
+        assertThat(failure("{\"key\":\"sk-abc\",\"expires_at\":\"+1000000000-01-01T00:00:00Z\"}", null)).isEqualTo(why);
+        assertThat(failure("{\"Version\":1,\"AccessKeyId\":\"AKIA\",\"Expiration\":\"9999-01-01T00:00:00Z\"}", null))
+                .startsWith(REF + ": the JSON field Expiration is more than 100 years from now");
+        assertThat(failure("{\"key\":\"sk-abc\",\"expires_at\":-5}", null))
+                .isEqualTo(REF + ": the JSON field expires_at is negative; write the expiry as epoch seconds (1893456000) "
+                        + "or an ISO-8601 date-time such as 2030-01-01T00:00:00Z");
+    }
+
     @Test
     void parse_keyWithSpaceInJson_isRefusedWithoutShowingIt() {
         assertThat(failure("{\"key\":\"sk-canary 3f9a7c21d5e84b6a\"}", null))

@@ -61,6 +61,23 @@ class ScriptKeySourceTest {
     }
 
     @Test
+    void fetch_singleThreadExecutor_readsTheOutputOnTheBackendsOwnThreads() throws Exception {
+        // issue 11 item 5: the output used to be drained on the key's executor, whose only thread ran the fetch
+        Path h = script(dir, "get-key.sh", "echo sk-one-thread");
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newFixedThreadPool(1);
+        try (dev.keysource.CachedKey key = dev.keysource.CachedKey.builder("script:" + h)
+                .providers(List.of(new dev.keysource.script.ScriptProvider()))
+                .environment(Helpers.env()).systemProperties(java.util.Map.of())
+                .executor(one).maxAttempts(1).timeout(LIMIT).build()) {
+            assertThat(key.get()).isEqualTo("sk-one-thread");
+        } finally {
+            one.shutdownNow();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("keysource-script-io-"))
+                .isNotEmpty().allMatch(Thread::isDaemon);
+    }
+
+    @Test
     void fetch_surroundingWhitespace_isTrimmed() {
         Path h = script(dir, "ws.sh", "printf '  \\n\\t sk-trimmed \\r\\n\\n'");
         assertThat(fetch(h.toString()).value()).isEqualTo("sk-trimmed");
@@ -105,10 +122,11 @@ class ScriptKeySourceTest {
     }
 
     @Test
-    void fetch_emptyOutput_failsAsUnavailable() {
+    void fetch_emptyOutput_failsAsNotFound_theOneRuleForEmptyValues() {
         Path h = script(dir, "empty.sh", "echo '   '");
         KeySourceException e = failure(h.toString());
-        assertThat(e).isInstanceOf(SourceUnavailableException.class);
+        assertThat(e).isExactlyInstanceOf(dev.keysource.SecretNotFoundException.class);
+        assertThat(e.isTransient()).isFalse();
         assertThat(e.getMessage()).contains("exited with code 0 but printed nothing on stdout");
     }
 
@@ -130,6 +148,27 @@ class ScriptKeySourceTest {
         assertThat(e.getMessage()).contains("exited with code 3")
                 .contains("it printed something on stdout, which is ignored after a failure and not shown")
                 .contains("stderr: \"refusing: **** is revoked\"");
+    }
+
+    @Test
+    void fetch_jsonKeyOnStdoutEchoedInsideAStderrLine_isMaskedWherever() {
+        // issue 15 #2: the stdout line is {"key":"..."}, so masking whole stdout lines missed the value itself
+        Path h = script(dir, "json-then-fails.sh", "echo '{\"key\":\"" + Canary.SECRET + "\",\"note\":\"tok-"
+                + "abcdef12\"}'\necho \"vault said: token=" + Canary.SECRET + "; retry with tok-abcdef12 or "
+                + Canary.SECRET + "x\" >&2\nexit 1");
+        KeySourceException e = failure(h.toString());
+        assertThat(e.getMessage()).doesNotContain(Canary.SECRET).doesNotContain("tok-abcdef12")
+                .contains("stderr: \"vault said: token=****; retry with **** or ****x\"");
+    }
+
+    @Test
+    void quote_masksEveryLineWordAndJsonStringOfStdout() {
+        String stdout = "{\"Credentials\":{\"AccessKeyId\":\"AKIAEXAMPLE1\",\"SessionToken\":\"sess-tok-9\"}}";
+        assertThat(Stderr.quote(("id AKIAEXAMPLE1, token sess-tok-9\nraw " + stdout).getBytes(), stdout))
+                .isEqualTo("id ****, token ****\\nraw ****");
+        assertThat(Stderr.quote("export KEY=abcdef123 done".getBytes(), "# comment\nabcdef123 extra"))
+                .isEqualTo("export KEY=**** done");
+        assertThat(Stderr.quote("short ab stays".getBytes(), "ab")).isEqualTo("short ab stays");
     }
 
     @Test
@@ -268,6 +307,57 @@ class ScriptKeySourceTest {
         await().atMost(Duration.ofSeconds(2)).until(() -> pids.stream().noneMatch(Helpers::running));
     }
 
+    // issue 15 #7: nothing a helper started is left running, whatever it did to its environment and stdio
+
+    @Test
+    void fetch_backgroundProcessWithClosedStdioAndNoEnvironment_isKilledAfterTheRun() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessTree.SETSID.isPresent(), "needs setsid (Linux)");
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "orphan.sh", "(env -i sleep 31 </dev/null >/dev/null 2>&1 & echo $! > " + pidFile + ")\n"
+                + "echo sk-orphan");
+        assertThat(fetch(h.toString()).value()).isEqualTo("sk-orphan");
+        List<Long> pids = pids(pidFile);
+        assertThat(pids).hasSize(1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !running(pids.get(0)));
+    }
+
+    @Test
+    void fetch_backgroundProcessHoldingStdoutWithoutMarker_isKilledAndNoReaderIsLeftBlocked() {
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "holder.sh", "(env -i sleep 31 & echo $! >> " + pidFile + ")\necho sk-holder");
+        for (int i = 0; i < 5; i++) {
+            assertThat(fetch(h.toString()).value()).isEqualTo("sk-holder");
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> pids(pidFile).size() == 5
+                && pids(pidFile).stream().noneMatch(Helpers::running));
+        await().atMost(Duration.ofSeconds(2)).until(() -> Thread.getAllStackTraces().entrySet().stream()
+                .noneMatch(e -> java.util.Arrays.stream(e.getValue())
+                        .anyMatch(f -> f.getClassName().equals(Drain.class.getName()))));
+    }
+
+    @Test
+    void cachedKeyWithShortTtl_refreshesManyTimes_leavesNoProcessAndNoReaderBehind() {
+        // issue 15 #7, as reported: a short TTL used to pile up the helper's orphans and blocked reader threads
+        Path pidFile = dir.resolve("pids");
+        Path h = script(dir, "refreshed.sh", "(env -i sleep 31 & echo $! >> " + pidFile + ")\n"
+                + "(env -i sleep 31 </dev/null >/dev/null 2>&1 & echo $! >> " + pidFile + ")\necho sk-refreshed");
+        dev.keysource.testkit.FakeTime time = new dev.keysource.testkit.FakeTime();
+        try (dev.keysource.CachedKey key = dev.keysource.CachedKey.builder("script:" + h)
+                .providers(List.of(new dev.keysource.script.ScriptProvider()))
+                .environment(Helpers.env()).systemProperties(java.util.Map.of())
+                .ticker(time.ticker()).clock(time.clock()).scheduler(time.scheduler()).executor(Runnable::run)
+                .ttl(Duration.ofSeconds(2)).refreshAhead(0.5).jitter(0).maxAttempts(1).timeout(LIMIT).build()) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(key.get()).isEqualTo("sk-refreshed");
+                time.advance(Duration.ofSeconds(1));
+            }
+        }
+        assertThat(pids(pidFile).size()).as("the helper ran on each refresh").isGreaterThanOrEqualTo(8);
+        await().atMost(Duration.ofSeconds(3)).until(() -> pids(pidFile).stream().noneMatch(Helpers::running));
+        await().atMost(Duration.ofSeconds(3)).until(() -> Thread.getAllStackTraces().values().stream()
+                .noneMatch(st -> java.util.Arrays.stream(st).anyMatch(f -> f.getClassName().equals(Drain.class.getName()))));
+    }
+
     @Test
     void fetch_missingHelperFile_isMisconfiguredWithShellMessage() {
         Path missing = dir.resolve("no-such-helper.sh");
@@ -348,6 +438,19 @@ class ScriptKeySourceTest {
     void fetch_timeoutSetting_shorterThanAttemptLimit_wins() {
         KeySourceException e = failure("sleep 30", "timeout", "500ms");
         assertThat(e).isInstanceOf(SourceTimeoutException.class).hasMessageContaining("within 500 ms");
+    }
+
+    @Test
+    void resolve_timeoutWithoutAUnit_isRefusedShowingTheUnits() {
+        // issue 11 item 6: KEYSOURCE_SCRIPT_TIMEOUT=5 used to mean 5 ms
+        try (TestContext ctx = new TestContext()) {
+            ctx.set("timeout", "5");
+            dev.keysource.KeyRef ref = dev.keysource.KeyRef.parseOpaque("script:echo k");
+            assertThatThrownBy(() -> ScriptConfig.resolve(ref, ctx))
+                    .isInstanceOf(SourceMisconfiguredException.class)
+                    .hasMessage("script:echo k: setting 'timeout' from code setting 'timeout' is a number without a "
+                            + "unit: write 5s, 5m or 5ms; got '5'");
+        }
     }
 
     @Test

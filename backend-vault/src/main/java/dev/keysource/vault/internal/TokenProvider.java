@@ -45,6 +45,8 @@ abstract class TokenProvider {
                 return new AppRole(o);
             case KUBERNETES:
                 return new Kubernetes(o);
+            case NONE:
+                return new ProxyToken(o.address());
             default:
                 return o.tokenFile != null ? new TokenFile(o.tokenFile) : new Given(o.token, o.tokenOrigin);
         }

@@ -7,6 +7,7 @@ import dev.keysource.SourceInterruptedException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
+import dev.keysource.spi.Printable;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
@@ -150,6 +151,13 @@ public final class VaultErrors {
             return new SourceTimeoutException(c.reference, head + ": Vault did not answer within the time limit;"
                     + " check Vault's health, or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", x);
         }
+        if ((x = find(t, BoundedBody.TooLarge.class)) != null) {
+            // retrying would read another endless or oversized body: no Vault answer for a secret is this large
+            return new SourceMisconfiguredException(c.reference, head + ": the answer is larger than "
+                    + (BoundedBody.MAX_BYTES >> 20) + " MiB, more than any Vault answer for a secret; keysource stopped"
+                    + " reading it (not retried). Check that VAULT_ADDR points at Vault itself, not at a proxy or"
+                    + " another service", null);
+        }
         if ((x = find(t, SSLException.class)) != null || (x = find(t, GeneralSecurityException.class)) != null) {
             return new SourceMisconfiguredException(c.reference, head + ": the TLS handshake failed ("
                     + oneLine(x.getMessage()) + "); if Vault's certificate is signed by a private CA, set VAULT_CACERT"
@@ -176,6 +184,13 @@ public final class VaultErrors {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+        }
+        if (root instanceof IllegalArgumentException && !(root instanceof NumberFormatException)) {
+            // the JDK refused to build the request (a header value, a URI): the same on every attempt. Its
+            // message can quote a header value, which may be the token: class name only
+            return new SourceMisconfiguredException(c.reference, head + ": the request could not be built ("
+                    + root.getClass().getName() + "); check VAULT_ADDR, the namespace and the token for characters"
+                    + " that cannot go into a URL or an HTTP header", null);
         }
         return new SourceUnavailableException(c.reference, head + ": Vault's answer could not be read ("
                 + root.getClass().getName() + "); it was not the JSON Vault sends: is a proxy in the way?", null);
@@ -259,8 +274,9 @@ public final class VaultErrors {
         }
     }
 
+    /** Server-provided (or exception) text on one line, with control and separator characters escaped. */
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+        return s == null ? "" : Printable.escape(s.replaceAll("\\s+", " ").trim());
     }
 
     static String bound(String s) {

@@ -7,6 +7,7 @@ import dev.keysource.SecretNotFoundException;
 import dev.keysource.SourceAccessDeniedException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.spi.KeySource;
+import dev.keysource.spi.Printable;
 import dev.keysource.vault.internal.VaultErrors.Call;
 import dev.keysource.vault.internal.VaultSession.TokenState;
 import io.github.jopenlibs.vault.VaultException;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one {@code vault:} reference: finds the mount of the path ({@code GET
@@ -29,6 +32,8 @@ import java.util.function.Consumer;
  * engines), and picks the field. One round trip per fetch once the mount is known; no cache, no retries.
  */
 public final class VaultKeySource implements KeySource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VaultKeySource.class);
 
     private final KeyRef ref;
     private final String reference;
@@ -145,8 +150,12 @@ public final class VaultKeySource implements KeySource {
             b = Secret.builder(pick(inner.asObject(), apiPath));
             if (meta != null && meta.isObject()) {
                 JsonValue v = meta.asObject().get("version");
-                if (v != null && v.isNumber()) {
-                    b.version(Long.toString(v.asLong()));
+                if (v != null && !v.isNull()) {
+                    String n = versionNumber(v);
+                    if (n == null) {
+                        throw VaultErrors.malformed(call, status); // 1e3, 1.5, > 2^63: not what Vault writes
+                    }
+                    b.version(n);
                 }
                 b.created(instant(meta.asObject().get("created_time")));
             }
@@ -204,7 +213,7 @@ public final class VaultKeySource implements KeySource {
                 : mountPath + "/")) {
             throw VaultErrors.malformed(call, status);
         }
-        String type = d.getString("type", "");
+        String type = Printable.escape(d.getString("type", "")); // quoted in messages; the path is a prefix of ours
         int detected = 0;
         if (type.equals("kv") || type.equals("generic")) {
             JsonValue options = d.get("options");
@@ -218,6 +227,8 @@ public final class VaultKeySource implements KeySource {
         }
         MountInfo m = new MountInfo(mountPath, type, detected);
         session.cacheMount(m);
+        LOG.debug("keysource: vault: {} is in mount {} ({}) at {}", path, mountPath,
+                detected == 0 ? "type " + type : "KV v" + detected, session.address());
         return m;
     }
 
@@ -245,10 +256,11 @@ public final class VaultKeySource implements KeySource {
                         + " has no field '" + ref.field().get() + "'; its fields are: " + names(values)
                         + "; name one with #field");
             }
-            return value;
+            return nonEmpty(value, ref.field().get(), apiPath);
         }
         if (values.size() == 1) {
-            return values.values().iterator().next();
+            Map.Entry<String, String> only = values.entrySet().iterator().next();
+            return nonEmpty(only.getValue(), only.getKey(), apiPath);
         }
         if (values.isEmpty()) {
             throw new SourceMisconfiguredException(reference, reference + ": the secret at " + apiPath
@@ -257,11 +269,22 @@ public final class VaultKeySource implements KeySource {
         String example = values.keySet().iterator().next();
         throw new SourceMisconfiguredException(reference, reference + ": the secret at " + apiPath + " has "
                 + values.size() + " fields (" + names(values) + "); name the one you want with #field, e.g. vault:"
-                + path + "#" + example);
+                + path + "#" + Printable.escape(example));
     }
 
+    /** An empty value is an error on every backend (docs/errors.md): never handed out as a secret. */
+    private String nonEmpty(String value, String field, String apiPath) {
+        if (value.isEmpty()) {
+            throw new SecretNotFoundException(reference, reference + ": the field '" + Printable.escape(field)
+                    + "' of the secret at " + apiPath + " is empty; write a value to it (e.g. 'vault kv patch "
+                    + path + " " + Printable.escape(field) + "=...' on KV v2), or name another field with #field");
+        }
+        return value;
+    }
+
+    /** Field names, for messages: they come from the server, so control characters are escaped. */
     private static String names(Map<String, String> values) {
-        return values.isEmpty() ? "(none)" : String.join(", ", values.keySet());
+        return values.isEmpty() ? "(none)" : Printable.escape(String.join(", ", values.keySet()));
     }
 
     /** A KV v2 404 with metadata and no errors: the version exists but was deleted or destroyed. */
@@ -273,7 +296,10 @@ public final class VaultKeySource implements KeySource {
         }
         JsonObject m = meta.asObject();
         JsonValue v = m.get("version");
-        String n = v != null && v.isNumber() ? Long.toString(v.asLong()) : version != null ? version.toString() : "?";
+        String n = versionNumber(v);
+        if (n == null) {
+            n = version != null ? version.toString() : "?";
+        }
         JsonValue destroyed = m.get("destroyed");
         String kvPath = path;
         if (destroyed != null && destroyed.isBoolean() && destroyed.asBoolean()) {
@@ -283,10 +309,26 @@ public final class VaultKeySource implements KeySource {
         }
         JsonValue deletion = m.get("deletion_time");
         String when = deletion != null && deletion.isString() && !deletion.asString().isEmpty()
-                ? " at " + deletion.asString() : "";
+                ? " at " + Printable.escape(deletion.asString()) : "";
         return new SecretNotFoundException(reference, reference + ": version " + n + " of " + kvPath + " was deleted"
                 + when + " (Vault answered 404 to " + call.where() + "); undelete it ('vault kv undelete -versions="
                 + n + " " + kvPath + "'), write a new version, or pin another with ?version=N");
+    }
+
+    /** A KV v2 version: a whole JSON number from 1 to 2^63-1 as Vault writes it, else null. */
+    static String versionNumber(JsonValue v) {
+        if (v == null || !v.isNumber()) {
+            return null;
+        }
+        String text = v.toString();
+        if (!text.matches("[1-9][0-9]{0,18}")) {
+            return null;
+        }
+        try {
+            return Long.toString(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return null; // 19 digits past Long.MAX_VALUE
+        }
     }
 
     private static Instant instant(JsonValue v) {

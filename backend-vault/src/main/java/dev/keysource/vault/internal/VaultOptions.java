@@ -40,7 +40,9 @@ public final class VaultOptions {
 
     /** How the backend obtains its Vault token. */
     public enum AuthMethod {
-        TOKEN("token"), APPROLE("approle"), KUBERNETES("kubernetes");
+        TOKEN("token"), APPROLE("approle"), KUBERNETES("kubernetes"),
+        /** No token: a Vault Agent or Vault Proxy at the address adds its auto-auth token ({@code use_auto_auth_token}). */
+        NONE("none");
 
         final String name;
 
@@ -157,9 +159,13 @@ public final class VaultOptions {
             case "k8s":
                 b.auth = AuthMethod.KUBERNETES;
                 break;
+            case "none":
+                b.auth = AuthMethod.NONE;
+                break;
             default:
                 throw new SourceMisconfiguredException(reference, reference + ": invalid setting 'auth' = '" + auth
-                        + "' (" + ctx.settingOrigin("auth").orElse("") + "); accepted: token, approle, kubernetes");
+                        + "' (" + ctx.settingOrigin("auth").orElse("") + "); accepted: token, approle, kubernetes, "
+                        + "none (a Vault Agent or Proxy adds its own token)");
         }
         b.authMount = ctx.setting("auth-mount").map(VaultOptions::trimSlashes)
                 .map(m -> m.startsWith("auth/") ? m.substring(5) : m)
@@ -167,6 +173,10 @@ public final class VaultOptions {
         switch (b.auth) {
             case TOKEN:
                 token(b, ref, ctx);
+                break;
+            case NONE:
+                ctx.note("auth: none: no Vault token is sent; the Vault Agent or Proxy at " + b.address + " must add its"
+                        + " auto-auth token (use_auto_auth_token)");
                 break;
             case APPROLE:
                 approle(b, ctx);
@@ -224,6 +234,17 @@ public final class VaultOptions {
         }
     }
 
+    /** Whether the address is on this machine, where a Vault Agent or Proxy listens. */
+    static boolean isLocal(String address) {
+        try {
+            String host = java.net.URI.create(address).getHost();
+            return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+                    || host.equals("::1"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static String address(String reference, ProviderContext ctx) {
         Optional<String> a = setting(ctx, "address", "VAULT_ADDR").map(String::trim).filter(s -> !s.isEmpty());
         if (a.isEmpty()) {
@@ -248,6 +269,11 @@ public final class VaultOptions {
             throw new SourceMisconfiguredException(reference, reference + ": the Vault address '" + addr + "' (" + origin
                     + ") must be an http or https URL with a host, e.g. https://vault.example.com:8200");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535 || uri.getPort() < -1 || (uri.getPort() == -1
+                && uri.getRawAuthority() != null && uri.getRawAuthority().endsWith(":"))) {
+            throw new SourceMisconfiguredException(reference, reference + ": the Vault address '" + addr + "' (" + origin
+                    + ") has no valid port (1 to 65535); Vault listens on 8200 by default: https://host:8200");
+        }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
             throw new SourceMisconfiguredException(reference, reference + ": the Vault address (" + origin
                     + ") must not carry a query, fragment or user info; write it as https://host:8200");
@@ -260,12 +286,14 @@ public final class VaultOptions {
         if (t.isPresent()) {
             b.token = t.get().trim();
             b.tokenOrigin = ctx.settingOrigin("token").orElse("setting 'token'");
+            checkCredentialText(b.reference, b.tokenOrigin, b.token);
             return;
         }
         Optional<String> env = ctx.env("VAULT_TOKEN").filter(s -> !s.isBlank());
         if (env.isPresent()) {
             b.token = env.get().trim();
             b.tokenOrigin = "environment variable VAULT_TOKEN";
+            checkCredentialText(b.reference, b.tokenOrigin, b.token);
             return;
         }
         Path file = Paths.get(ctx.userHome(), ".vault-token");
@@ -276,7 +304,9 @@ public final class VaultOptions {
         }
         throw new SourceMisconfiguredException(b.reference, b.reference + ": no Vault token: set VAULT_TOKEN, or run"
                 + " 'vault login' (which writes " + file + "), or the setting 'token' in code; or log in with"
-                + " auth=approle (role-id, secret-id) or auth=kubernetes (role)");
+                + " auth=approle (role-id, secret-id) or auth=kubernetes (role)" + (isLocal(b.address)
+                ? "; if " + b.address + " is a Vault Agent or Vault Proxy that adds its auto-auth token, set auth=none"
+                : ""));
     }
 
     private static void approle(Builder b, ProviderContext ctx) {
@@ -355,14 +385,36 @@ public final class VaultOptions {
                 throw new SourceMisconfiguredException(reference, reference + ": " + setting + " " + file
                         + " is larger than 64 KiB; it should hold one credential");
             }
-            String s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+            String s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            if (s.startsWith("\uFEFF")) {
+                s = s.substring(1); // a byte order mark (Windows editors write one) is never part of a credential
+            }
+            s = s.trim();
             if (s.isEmpty()) {
                 throw new SourceMisconfiguredException(reference, reference + ": " + setting + " " + file + " is empty");
             }
+            checkCredentialText(reference, setting + " " + file, s);
             return s;
         } catch (IOException e) {
             throw new SourceMisconfiguredException(reference, reference + ": cannot read " + setting + " " + file
                     + " (" + e.getClass().getSimpleName() + "); check that it exists and is readable");
+        }
+    }
+
+    /**
+     * A credential (token, role or secret ID, JWT) is visible ASCII: anything else is a broken file or
+     * variable, refused at once rather than sent (a token goes into an HTTP header, which the JDK refuses).
+     * Names the position and the character, never the credential.
+     */
+    static void checkCredentialText(String reference, String origin, String credential) {
+        for (int i = 0; i < credential.length(); i++) {
+            char c = credential.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new SourceMisconfiguredException(reference, reference + ": the credential in " + origin
+                        + " holds a character no Vault credential has (" + String.format("U+%04X", (int) c)
+                        + " at position " + (i + 1) + " of " + credential.length() + "); write it again with"
+                        + " 'vault login', or without the stray character");
+            }
         }
     }
 

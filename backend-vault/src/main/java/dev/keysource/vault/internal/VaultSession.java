@@ -146,7 +146,8 @@ public final class VaultSession {
     /** A driver client sending {@code token} (none if null), over the shared HTTP client, with retries off. */
     Vault vault(String token) {
         try {
-            VaultConfig config = TokenProvider.config(address, token, http, timeout);
+            VaultConfig config = TokenProvider.config(address, token, BoundedBody.client(http, BoundedBody.MAX_BYTES),
+                    timeout); // every answer is read whole: capped, so an endless body cannot exhaust the heap
             return Vault.create(config); // retries stay at the default 0: our resilience layer retries
         } catch (VaultException e) {
             throw new IllegalStateException("cannot configure the Vault driver", e);
