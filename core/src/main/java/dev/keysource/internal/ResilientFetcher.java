@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,41 +38,82 @@ public final class ResilientFetcher {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.keysource");
 
+    private static final java.lang.invoke.VarHandle ATTEMPTS;
+
+    static {
+        try {
+            ATTEMPTS = java.lang.invoke.MethodHandles.lookup().findVarHandle(ResilientFetcher.class, "attemptsMade",
+                    long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // per key: kept small, a client of many keys holds one of these per key
     private final KeySource source;
     private final String reference;
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
-    private final Duration timeout;
-    private final Duration slowThreshold;
-    private final RetryConfig retryConfig;
-    private final TimeLimiter timeLimiter;
-    private final LongAdder attemptsMade = new LongAdder();
+    private final Policy policy;
+    @SuppressWarnings("unused") // through ATTEMPTS
+    private volatile long attemptsMade;
 
     public ResilientFetcher(KeySource source, CoreConfig config, Executor executor, ScheduledExecutorService scheduler,
+                            Ticker ticker) {
+        this(source, Policy.of(config), executor, scheduler, ticker);
+    }
+
+    /** A fetcher with a policy shared by the keys of a client that have the same settings. */
+    public ResilientFetcher(KeySource source, Policy policy, Executor executor, ScheduledExecutorService scheduler,
                             Ticker ticker) {
         this.source = source;
         this.reference = source.ref().toString();
         this.executor = executor;
         this.scheduler = scheduler;
         this.ticker = ticker;
-        this.timeout = config.timeout;
-        this.slowThreshold = config.slowThreshold;
-        this.retryConfig = RetryConfig.custom()
-                .maxAttempts(config.attempts)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(config.backoff, 2.0, 0.5))
-                .retryOnException(t -> unwrap(t) instanceof SourceUnavailableException)
-                .failAfterMaxAttempts(false)
-                .build();
-        this.timeLimiter = TimeLimiter.of(reference, TimeLimiterConfig.custom()
-                .timeoutDuration(config.timeout)
-                .cancelRunningFuture(true)
-                .build());
+        this.policy = policy;
+    }
+
+    /**
+     * The resilience4j configuration of a fetch (retry and time limit), immutable and shared by every key
+     * of a client with the same attempts, backoff, timeout and slow threshold: a client of many keys
+     * holds one, not one per key.
+     */
+    public static final class Policy {
+        final Duration timeout;
+        final Duration slowThreshold;
+        final RetryConfig retryConfig;
+        final TimeLimiter timeLimiter;
+
+        private Policy(CoreConfig config) {
+            this.timeout = config.timeout;
+            this.slowThreshold = config.slowThreshold;
+            this.retryConfig = RetryConfig.custom()
+                    .maxAttempts(config.attempts)
+                    .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(config.backoff, 2.0, 0.5))
+                    .retryOnException(t -> unwrap(t) instanceof SourceUnavailableException)
+                    .failAfterMaxAttempts(false)
+                    .build();
+            this.timeLimiter = TimeLimiter.of("keysource", TimeLimiterConfig.custom()
+                    .timeoutDuration(config.timeout)
+                    .cancelRunningFuture(true)
+                    .build());
+        }
+
+        public static Policy of(CoreConfig config) {
+            return new Policy(config);
+        }
+
+        /** The key under which equal policies are shared. */
+        public static String keyOf(CoreConfig c) {
+            return c.attempts + "|" + c.backoff + "|" + c.timeout + "|" + c.slowThreshold;
+        }
     }
 
     /** Backend calls made so far, counting each attempt. */
     public long attempts() {
-        return attemptsMade.sum();
+        return attemptsMade;
     }
 
     /**
@@ -83,13 +123,27 @@ public final class ResilientFetcher {
      * @param onSlow called once, with the elapsed time, if the fetch outlives the slow threshold
      */
     public CompletableFuture<Secret> fetchAsync(Consumer<Duration> onSlow) {
+        try {
+            return startFetch(onSlow);
+        } catch (RejectedExecutionException e) {
+            // the scheduler or executor was shut down (the client is closing): a typed failure, never the raw one
+            return CompletableFuture.failedFuture(rejected(e));
+        }
+    }
+
+    private SourceUnavailableException rejected(RejectedExecutionException e) {
+        return new SourceUnavailableException(reference,
+                reference + ": cannot run the fetch: the executor or scheduler rejected it (is the client closed?)", e);
+    }
+
+    private CompletableFuture<Secret> startFetch(Consumer<Duration> onSlow) {
         long start = ticker.read();
         AtomicInteger attempt = new AtomicInteger();
-        Retry retry = Retry.of(reference, retryConfig);
+        Retry retry = Retry.of(reference, policy.retryConfig);
         CompletableFuture<Secret> result = retry.executeCompletionStage(scheduler, () -> {
             attempt.incrementAndGet();
-            attemptsMade.increment();
-            return timeLimiter.executeCompletionStage(scheduler, this::attempt)
+            ATTEMPTS.getAndAdd(this, 1L);
+            return policy.timeLimiter.executeCompletionStage(scheduler, this::attempt)
                     .handle((secret, failure) -> {
                         if (failure != null) {
                             throw new CompletionException(classify(failure));
@@ -103,14 +157,19 @@ public final class ResilientFetcher {
             }
             return secret;
         });
-        ScheduledFuture<?> slow = scheduler.schedule(() -> {
+        ScheduledFuture<?> slow;
+        try {
+            slow = scheduler.schedule(() -> {
             if (!result.isDone()) {
                 Duration elapsed = Duration.ofNanos(ticker.read() - start);
                 LOG.warn("keysource: fetching {} has taken {} ms and is still running (attempt {}; slow-fetch "
-                        + "threshold {} ms)", reference, elapsed.toMillis(), attempt.get(), slowThreshold.toMillis());
+                        + "threshold {} ms)", reference, elapsed.toMillis(), attempt.get(), policy.slowThreshold.toMillis());
                 onSlow.accept(elapsed);
             }
-        }, slowThreshold.toNanos(), TimeUnit.NANOSECONDS);
+            }, policy.slowThreshold.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return result; // no slow-fetch warning for a fetch of a closing client
+        }
         result.whenComplete((s, t) -> slow.cancel(false));
         return result;
     }
@@ -145,6 +204,7 @@ public final class ResilientFetcher {
                 if (isCancelled()) {
                     return;
                 }
+                ClientCore.ending(executor); // this thread is free for the caller's next fetch
                 try {
                     cf.complete(get());
                 } catch (ExecutionException e) {
@@ -171,7 +231,7 @@ public final class ResilientFetcher {
     }
 
     private KeySourceException classify(Throwable t) {
-        return classifyStatic(t, reference, timeout);
+        return classifyStatic(t, reference, policy.timeout);
     }
 
     private static KeySourceException classifyStatic(Throwable t, String reference) {
@@ -191,6 +251,10 @@ public final class ResilientFetcher {
         if (c instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return new SourceInterruptedException(reference, reference + ": interrupted while fetching", c);
+        }
+        if (c instanceof RejectedExecutionException) {
+            return new SourceUnavailableException(reference, reference + ": cannot run the fetch: the executor or"
+                    + " scheduler rejected it (is the client closed?)", c);
         }
         if (c instanceof java.util.concurrent.CancellationException) {
             return new SourceInterruptedException(reference, reference + ": the fetch was cancelled", null);
