@@ -4,6 +4,7 @@
  */
 module dev.keysource.core {
     requires org.slf4j;
+    requires transitive java.net.http; // CachedKey.send(HttpClient, ...)
     requires com.github.benmanes.caffeine;
     requires io.github.resilience4j.core;
     requires io.github.resilience4j.retry;

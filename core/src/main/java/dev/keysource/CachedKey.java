@@ -1,6 +1,7 @@
 package dev.keysource;
 
 import dev.keysource.internal.CacheEngine;
+import dev.keysource.internal.ClientCore;
 import dev.keysource.internal.ClientParts;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,14 +40,24 @@ import java.util.function.Supplier;
 public final class CachedKey implements Supplier<String>, AutoCloseable {
 
     private final CacheEngine engine;
+    /** The client this handle owns (a key built alone with {@link #builder}), or null (a client's handle). */
+    private final ClientCore owned;
+    private volatile boolean closed;
+    private List<KeyListener> added; // guarded by this
 
-    private CachedKey(CacheEngine engine) {
+    CachedKey(CacheEngine engine, ClientCore owned) {
         this.engine = engine;
+        this.owned = owned;
     }
 
-    /** A cached key with every setting at its default (or from system properties and environment). */
+    /**
+     * The key of {@code reference} in the {@linkplain Keys#shared() shared client}: every
+     * {@code CachedKey.of(..)} of the process shares its backends (one Vault login per identity, one AWS
+     * SDK client), its cache and its two daemon threads, which end when idle. The same as
+     * {@code Keys.shared().key(reference)}. Closing the handle releases it only.
+     */
     public static CachedKey of(String reference) {
-        return builder(reference).build();
+        return Keys.shared().key(reference);
     }
 
     /** A builder for a reference such as {@code vault:secret/app#api_key}; the backend is discovered. */
@@ -62,11 +73,17 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
     /** The current value. Blocks only when there is none (first load, or after expiry/reject). */
     @Override
     public String get() {
+        if (closed) {
+            throw closed();
+        }
         return engine.secret().value();
     }
 
     /** The current value with its metadata. */
     public Secret secret() {
+        if (closed) {
+            throw closed();
+        }
         return engine.secret();
     }
 
@@ -77,41 +94,101 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
      * @return whether the value was dropped
      */
     public boolean reject(String value) {
-        return engine.reject(Objects.requireNonNull(value, "value"));
+        Objects.requireNonNull(value, "value");
+        if (closed) {
+            throw closed();
+        }
+        return engine.reject(value);
     }
 
-    /** Drops the cached value unconditionally; the next read fetches. */
+    /** Drops the cached value unconditionally; the next read fetches. A refresh in flight does not bring it back. */
     public void invalidate() {
         engine.invalidate();
     }
 
     /** Starts a background refresh (or joins the running one); the cached value is served meanwhile. */
     public CompletableFuture<Secret> refresh() {
+        if (closed) {
+            throw closed();
+        }
         return engine.refresh();
     }
 
     /**
-     * The 401 loop: runs {@code call} with the current key; if {@code rejected} says the result was a
-     * rejection (a 401 or 403), rejects that key and runs {@code call} once more with a fresh one.
+     * A call made with a key, which may throw a checked exception ({@code IOException},
+     * {@code InterruptedException}, ...), as {@code HttpClient.send} does.
+     *
+     * @param <T> what the call returns
+     * @param <E> what it may throw
      */
-    public <T> T withKey(Function<String, T> call, Predicate<? super T> rejected) {
+    @FunctionalInterface
+    public interface KeyCall<T, E extends Exception> {
+        T call(String key) throws E;
+    }
+
+    /**
+     * The 401 loop: runs {@code call} with the current key; if {@code rejected} says the result was a
+     * rejection (a 401 or 403), rejects that key and runs {@code call} once more with a fresh one. What
+     * {@code call} throws is thrown as is (a call that throws several checked exceptions throws their
+     * common supertype: for {@code HttpClient.send} use {@link #send}, which keeps {@code IOException} and
+     * {@code InterruptedException} apart).
+     *
+     * <pre>{@code
+     * HttpResponse<String> r = apiKey.withKey(k -> http.send(request(k), ofString()),
+     *         resp -> resp.statusCode() == 401 || resp.statusCode() == 403);
+     * }</pre>
+     */
+    public <T, E extends Exception> T withKey(KeyCall<T, E> call, Predicate<? super T> rejected) throws E {
+        Objects.requireNonNull(call, "call");
+        Objects.requireNonNull(rejected, "rejected");
         String key = get();
-        T result = call.apply(key);
+        T result = call.call(key);
         if (!rejected.test(result)) {
             return result;
         }
         reject(key);
-        return call.apply(get());
+        return call.call(get());
     }
 
-    /** A snapshot of the counters. */
+    /**
+     * Sends a request built from the key with {@link java.net.http.HttpClient}; on a 401 or 403 answer
+     * rejects the key and sends once more with a fresh one (whose answer is returned, whatever it is).
+     *
+     * <pre>{@code
+     * HttpResponse<String> r = apiKey.send(http, k -> HttpRequest.newBuilder(uri)
+     *         .header("Authorization", "Bearer " + k).build(), HttpResponse.BodyHandlers.ofString());
+     * }</pre>
+     */
+    public <T> java.net.http.HttpResponse<T> send(java.net.http.HttpClient client,
+            Function<String, java.net.http.HttpRequest> request, java.net.http.HttpResponse.BodyHandler<T> handler)
+            throws java.io.IOException, InterruptedException {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(handler, "handler");
+        String key = get();
+        java.net.http.HttpResponse<T> r = client.send(request.apply(key), handler);
+        if (r.statusCode() != 401 && r.statusCode() != 403) {
+            return r;
+        }
+        reject(key);
+        return client.send(request.apply(get()), handler);
+    }
+
+    /** A snapshot of the counters of this key. */
     public KeyStats stats() {
         return engine.stats();
     }
 
-    /** Adds a listener for events from now on. */
+    /** Adds a listener for this key's events from now on; removed when this handle closes. */
     public void addListener(KeyListener listener) {
-        engine.addListener(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            if (added == null) {
+                added = new ArrayList<>(1);
+            }
+            added.add(listener);
+        }
+        engine.addListener(listener);
     }
 
     /** The canonical reference. */
@@ -119,9 +196,30 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
         return engine.reference();
     }
 
+    /**
+     * Releases this handle: reads through it throw {@link IllegalStateException} and its listeners are
+     * removed. A key built alone ({@link #builder}) also closes its source and the threads it created; a
+     * key taken from a {@link Keys} client (or {@link #of}) stays in that client, which closes it.
+     */
     @Override
     public void close() {
-        engine.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (this) {
+            if (added != null) {
+                added.forEach(engine::removeListener);
+                added = null;
+            }
+        }
+        if (owned != null) {
+            owned.close();
+        }
+    }
+
+    private IllegalStateException closed() {
+        return new IllegalStateException("this CachedKey for " + engine.reference() + " is closed");
     }
 
     @Override
@@ -210,8 +308,17 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
 
         /** A backend setting or reference option in code (wins over the reference, properties, environment). */
         public Builder setting(String name, String value) {
-            parts.settings.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(name, "name");
+            parts.settings.put(name, requireValue(name, value));
             return this;
+        }
+
+        static String requireValue(String name, String value) {
+            if (value == null) {
+                throw new NullPointerException("setting '" + name + "' has no value (null): pass a value, or leave"
+                        + " the setting out to use its default");
+            }
+            return value;
         }
 
         /** The environment to read instead of {@link System#getenv()} (tests, sandboxes). */
@@ -262,10 +369,24 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
             return this;
         }
 
-        /** Use these providers instead of discovering them through {@link java.util.ServiceLoader}. */
+        /**
+         * Adds these providers to those found through {@link java.util.ServiceLoader}: each serves its
+         * scheme, overriding a discovered provider of the same scheme; the other schemes stay discovered.
+         */
         public Builder providers(List<? extends dev.keysource.spi.KeySourceProvider> providers) {
-            parts.providers = new ArrayList<>(Objects.requireNonNull(providers, "providers"));
+            Objects.requireNonNull(providers, "providers");
+            if (parts.providers == null) {
+                parts.providers = new ArrayList<>();
+            }
+            for (dev.keysource.spi.KeySourceProvider p : providers) {
+                parts.providers.add(Objects.requireNonNull(p, "providers contains null"));
+            }
             return this;
+        }
+
+        /** Adds or overrides the provider of its scheme; discovery of the other schemes stays on. */
+        public Builder provider(dev.keysource.spi.KeySourceProvider provider) {
+            return providers(List.of(Objects.requireNonNull(provider, "provider")));
         }
 
         /** The class loader for provider discovery. Default: the thread's context class loader. */
@@ -282,9 +403,17 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
          * @throws SourceMisconfiguredException for an invalid setting (the message names it)
          */
         public CachedKey build() {
-            ClientParts.Built b = parts.build();
-            return new CachedKey(new CacheEngine(b.source, b.config, b.ticker, b.clock, b.executor, b.scheduler,
-                    List.copyOf(parts.listeners), parts.recordHits, b.closer));
+            ClientParts p = parts.copy();
+            String scheme = p.source != null ? p.source.ref().scheme() : KeyRef.schemeOf(p.reference);
+            ClientCore core = new ClientCore(p, scheme);
+            try {
+                CacheEngine engine = p.source != null ? core.adopt(p.source, core.configFor(p.source.ref()))
+                        : core.engine(p.reference);
+                return new CachedKey(engine, core);
+            } catch (RuntimeException e) {
+                core.close();
+                throw e;
+            }
         }
 
         /** Builds a one-shot fetcher (time limit and retries, no cache), as the command line uses. */
@@ -292,7 +421,28 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
             return new KeyFetcher(parts.build());
         }
 
-        private static Duration positive(Duration d, String name) {
+        static double checkRefreshAhead(double fraction) {
+            if (!(fraction >= 0.1 && fraction <= 1.0)) {
+                throw new IllegalArgumentException("refreshAhead must be from 0.1 to 1.0: " + fraction);
+            }
+            return fraction;
+        }
+
+        static double checkJitter(double fraction) {
+            if (!(fraction >= 0 && fraction <= 0.5)) {
+                throw new IllegalArgumentException("jitter must be from 0 to 0.5: " + fraction);
+            }
+            return fraction;
+        }
+
+        static int checkAttempts(int attempts) {
+            if (attempts < 1 || attempts > 20) {
+                throw new IllegalArgumentException("maxAttempts must be from 1 to 20: " + attempts);
+            }
+            return attempts;
+        }
+
+        static Duration positive(Duration d, String name) {
             Objects.requireNonNull(d, name);
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive: " + d);
@@ -300,7 +450,7 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
             return d;
         }
 
-        private static Duration nonNegative(Duration d, String name) {
+        static Duration nonNegative(Duration d, String name) {
             Objects.requireNonNull(d, name);
             if (d.isNegative()) {
                 throw new IllegalArgumentException(name + " must not be negative: " + d);

@@ -510,6 +510,14 @@ public final class FakeVault implements AutoCloseable {
             if (r.path.equals("auth/token/renew-self")) {
                 return renewSelf(r, now);
             }
+            if (r.path.equals("auth/token/revoke-self")) {
+                Token self = tokens.get(String.valueOf(r.header("X-Vault-Token")));
+                if (self == null || !self.valid(now)) {
+                    return DENIED;
+                }
+                self.revoked = true;
+                return new Answer(204, "");
+            }
             return errors(405, "unsupported operation");
         }
         if (!r.method.equals("GET")) {

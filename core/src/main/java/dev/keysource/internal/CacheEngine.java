@@ -1,104 +1,116 @@
 package dev.keysource.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.keysource.KeyEvent;
 import dev.keysource.KeyListener;
 import dev.keysource.KeySourceException;
 import dev.keysource.KeyStats;
 import dev.keysource.Secret;
-import dev.keysource.Ticker;
+import dev.keysource.SourceInterruptedException;
 import dev.keysource.spi.KeySource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cache-and-resilience layer for one secret (DESIGN §5).
+ * The cache-and-resilience rules for one secret of a client (DESIGN §5): one per canonical reference.
  *
- * <p>The entry lives in a Caffeine cache (one key) whose per-entry expiry is the value's hard expiry
- * on the injected ticker; Caffeine's loading gives single flight, and compare-and-remove on its map
- * gives compare-and-reject. The hot path does not touch Caffeine: the entry being served is also
- * published in a volatile field, read without locks or clock reads. Refresh and expiry are not
- * checked per read but scheduled ahead on the scheduler: at the refresh point a background fetch
- * starts (readers keep the current value); at hard expiry the entry is unpublished so the next read
- * loads (and may throw).
+ * <p>The value lives in the client's one Caffeine cache ({@link ClientCore#cache()}), keyed by the
+ * canonical reference, whose per-entry expiry is the value's hard expiry on the injected ticker. The hot
+ * path does not touch Caffeine: the entry being served is also published in a volatile field, read
+ * without locks or clock reads.
+ *
+ * <p>No work runs inside a map lock: a load runs on the caller's thread (the first caller; the others
+ * wait on its future: single flight), the Caffeine map is only changed with {@code putIfAbsent},
+ * {@code replace(k, old, new)} and {@code remove(k, v)}, and events are emitted after the value is
+ * published (so a listener may call {@code get()}).
+ *
+ * <p>Time: one task per entry sits on the scheduler, at its refresh point. When a refresh starts, an
+ * expiry task for the entry's hard expiry is added (cancelled when the refresh succeeds); Caffeine's own
+ * expiry, driven by its scheduler, removes an entry nobody refreshed as a backstop.
  */
 public final class CacheEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.keysource");
-    private static final String KEY = "secret";
     /** Shortest lifetime given to a value whose backend expiry is already (nearly) reached. */
     static final Duration MIN_TTL = Duration.ofSeconds(1);
+    private static final KeyListener[] NO_LISTENERS = new KeyListener[0];
     private static final VarHandle CURRENT;
+    private static final VarHandle DEAD;
 
     static {
         try {
-            CURRENT = MethodHandles.lookup().findVarHandle(CacheEngine.class, "current", Entry.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CURRENT = l.findVarHandle(CacheEngine.class, "current", Entry.class);
+            DEAD = l.findVarHandle(Entry.class, "dead", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
+    // counters, in one array
+    private static final int LOADS = 0;
+    private static final int LOAD_FAILURES = 1;
+    private static final int REFRESHES = 2;
+    private static final int REFRESH_FAILURES = 3;
+    private static final int REJECTIONS = 4;
+    private static final int EXPIRATIONS = 5;
+    private static final int ROTATIONS = 6;
+
+    private final ClientCore client;
     private final KeySource source;
     private final String reference;
     private final CoreConfig config;
-    private final Ticker ticker;
-    private final Clock clock;
-    private final ScheduledExecutorService scheduler;
     private final ResilientFetcher fetcher;
-    private final Cache<String, Entry> cache;
-    private final List<KeyListener> listeners = new CopyOnWriteArrayList<>();
-    private final boolean recordHits;
-    private final AtomicReference<CompletableFuture<Secret>> refreshing = new AtomicReference<>();
-    private final Runnable onClose;
-    private final AtomicReference<Secret> lastFetched = new AtomicReference<>();
+    private final AtomicLongArray counts = new AtomicLongArray(7);
+    private final LongAdder hits;
 
     @SuppressWarnings("unused") // accessed through CURRENT
     private volatile Entry current;
     private volatile boolean closed;
-
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder loads = new LongAdder();
-    private final LongAdder loadFailures = new LongAdder();
-    private final LongAdder refreshes = new LongAdder();
-    private final LongAdder refreshFailures = new LongAdder();
-    private final LongAdder rejections = new LongAdder();
-    private final LongAdder expirations = new LongAdder();
-    private final LongAdder rotations = new LongAdder();
+    private volatile KeyListener[] listeners = NO_LISTENERS;
+    /** The load in flight (single flight), or null. */
+    private volatile CompletableFuture<Entry> loading;
+    /** The background refresh in flight, or null. */
+    private volatile CompletableFuture<Secret> refreshing;
+    /** Bumped by invalidate() and reject(): a refresh started before must not bring its value back. */
+    private volatile long generation;
+    /** The last value fetched, for ROTATED. */
+    private volatile Secret lastFetched;
 
     /** One cached value and its schedule (times on the ticker, in nanos). */
     static final class Entry {
         final Secret secret;
-        final long loadedAt;
         final long hardExpiryAt;
         final Instant hardExpiry;
-        long refreshAtDelay;
-        /** Set before the entry leaves the cache (rejected, expired, invalidated): readers then load anew. */
+        final long refreshAt;
+        /** Set (once, by CAS) before the entry leaves the cache: readers then load anew. */
         volatile boolean dead;
         volatile ScheduledFuture<?> refreshTask;
         volatile ScheduledFuture<?> expiryTask;
 
-        Entry(Secret secret, long loadedAt, long hardExpiryAt, Instant hardExpiry) {
+        Entry(Secret secret, long hardExpiryAt, Instant hardExpiry, long refreshAt) {
             this.secret = secret;
-            this.loadedAt = loadedAt;
             this.hardExpiryAt = hardExpiryAt;
             this.hardExpiry = hardExpiry;
+            this.refreshAt = refreshAt;
+        }
+
+        /** Marks the entry dead; true for the one caller that did. */
+        boolean kill() {
+            return DEAD.compareAndSet(this, false, true);
         }
 
         void cancelTasks() {
@@ -113,23 +125,14 @@ public final class CacheEngine implements AutoCloseable {
         }
     }
 
-    public CacheEngine(KeySource source, CoreConfig config, Ticker ticker, Clock clock, Executor executor,
-                       ScheduledExecutorService scheduler, List<KeyListener> listeners, boolean recordHits,
-                       Runnable onClose) {
+    CacheEngine(ClientCore client, KeySource source, CoreConfig config, ResilientFetcher.Policy policy,
+                boolean recordHits) {
+        this.client = client;
         this.source = source;
         this.reference = source.ref().toString();
         this.config = config;
-        this.ticker = ticker;
-        this.clock = clock;
-        this.scheduler = scheduler;
-        this.recordHits = recordHits;
-        this.onClose = onClose;
-        this.listeners.addAll(listeners);
-        this.fetcher = new ResilientFetcher(source, config, executor, scheduler, ticker);
-        // Caffeine gives single-flight loading and compare-and-remove; lifetimes are scheduled by this class
-        // (refresh and expiry tasks), so the cache needs no expiry policy of its own, which would cost ~6 KB
-        // of timer-wheel state per key (measured by benchmarks/MemoryFootprint)
-        this.cache = Caffeine.newBuilder().executor(Runnable::run).initialCapacity(1).build();
+        this.hits = recordHits ? new LongAdder() : null;
+        this.fetcher = new ResilientFetcher(source, policy, client.executor(), client.scheduler(), client.ticker());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -139,8 +142,9 @@ public final class CacheEngine implements AutoCloseable {
     public Secret secret() {
         Entry e = (Entry) CURRENT.getAcquire(this);
         if (e != null && !e.dead) {
-            if (recordHits) {
-                hits.increment();
+            LongAdder h = hits;
+            if (h != null) {
+                h.increment();
             }
             return e.secret;
         }
@@ -150,39 +154,115 @@ public final class CacheEngine implements AutoCloseable {
     private Secret load() {
         while (true) {
             ensureOpen();
-            Entry e = cache.get(KEY, k -> loadEntry());
-            if (e.dead) { // being removed by a concurrent reject/expiry/invalidate: help, then load anew
-                cache.asMap().remove(KEY, e);
-                continue;
+            CompletableFuture<Entry> running = loading;
+            if (running == null) {
+                Entry e = (Entry) CURRENT.getAcquire(this);
+                if (e != null && !e.dead) {
+                    return e.secret;
+                }
+                Entry cached = client.cache().asMap().get(reference);
+                if (cached != null && !cached.dead) { // replaced just now: serve the new one
+                    publish(cached);
+                    return cached.secret;
+                }
+                CompletableFuture<Entry> mine = new CompletableFuture<>();
+                if (!LOADING.compareAndSet(this, null, mine)) {
+                    continue;
+                }
+                return loadAsLeader(mine);
             }
-            publish(e);
-            return e.secret;
+            Entry e = join(running);
+            if (e != null && !e.dead) {
+                return e.secret;
+            }
         }
     }
 
-    private Entry loadEntry() {
-        loads.increment();
-        long start = ticker.read();
-        Secret s;
+    private static final VarHandle LOADING;
+
+    static {
         try {
-            s = ResilientFetcher.await(fetcher.fetchAsync(this::slow), reference);
-        } catch (KeySourceException ex) {
-            loadFailures.increment();
-            emit(KeyEvent.Type.FETCH_FAILED, Duration.ofNanos(ticker.read() - start), null, null, ex);
-            throw ex;
+            LOADING = MethodHandles.lookup().findVarHandle(CacheEngine.class, "loading", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
-        Entry e = newEntry(s);
-        Duration latency = Duration.ofNanos(ticker.read() - start);
-        emit(KeyEvent.Type.FETCHED, latency, s.version().orElse(null), null, null);
-        noteValue(s, latency);
-        schedule(e);
-        return e;
+    }
+
+    /** Loads on this thread, outside any lock; the other callers wait on {@code mine}. */
+    private Secret loadAsLeader(CompletableFuture<Entry> mine) {
+        counts.incrementAndGet(LOADS);
+        long start = client.ticker().read();
+        Entry e;
+        try {
+            Secret s;
+            try {
+                s = ResilientFetcher.await(fetcher.fetchAsync(this::slow), reference);
+            } catch (KeySourceException ex) {
+                if (closed) {
+                    throw closedException(ex);
+                }
+                counts.incrementAndGet(LOAD_FAILURES);
+                mine.completeExceptionally(ex);
+                emit(KeyEvent.Type.FETCH_FAILED, Duration.ofNanos(client.ticker().read() - start), null, null, ex);
+                throw ex;
+            }
+            e = newEntry(s);
+            install(e);
+            mine.complete(e);
+        } catch (RuntimeException | Error t) {
+            mine.completeExceptionally(t);
+            throw t;
+        } finally {
+            LOADING.compareAndSet(this, mine, null);
+        }
+        // published: now tell the listeners (one may call get() and is served the value)
+        Duration latency = Duration.ofNanos(client.ticker().read() - start);
+        emit(KeyEvent.Type.FETCHED, latency, e.secret.version().orElse(null), null, null);
+        noteValue(e.secret, latency);
+        return e.secret;
+    }
+
+    /** Waits for another caller's load. Its failure is this caller's failure, except an interrupt of it. */
+    private Entry join(CompletableFuture<Entry> running) {
+        try {
+            return running.get();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new SourceInterruptedException(reference,
+                    reference + ": interrupted while waiting for the secret; the fetch was abandoned", ie);
+        } catch (ExecutionException ee) {
+            Throwable c = ee.getCause();
+            if (c instanceof SourceInterruptedException || c instanceof IllegalStateException && closed) {
+                return null; // the loading caller was interrupted (not this one): load again, or see closed
+            }
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            if (c instanceof Error) {
+                throw (Error) c;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** Puts a freshly loaded entry in the cache and on the hot path, then schedules its refresh. */
+    private void install(Entry e) {
+        if (closed) {
+            throw closedException(null);
+        }
+        Entry previous = client.cache().asMap().put(reference, e);
+        publish(e);
+        if (previous != null && previous != e) {
+            previous.kill();
+            previous.cancelTasks();
+        }
+        scheduleRefresh(e, e.refreshAt - client.ticker().read());
     }
 
     /** Serve {@code e} from the hot path unless it has been replaced or removed meanwhile. */
     private void publish(Entry e) {
         CURRENT.setRelease(this, e);
-        if (e.dead || cache.asMap().get(KEY) != e || closed) {
+        if (e.dead || client.cache().asMap().get(reference) != e || closed) {
             CURRENT.compareAndSet(this, e, null);
         }
     }
@@ -191,8 +271,8 @@ public final class CacheEngine implements AutoCloseable {
     // entry lifetimes
 
     private Entry newEntry(Secret s) {
-        long now = ticker.read();
-        Instant wallNow = clock.instant();
+        long now = client.ticker().read();
+        Instant wallNow = client.clock().instant();
         Duration ttl = config.ttl;
         boolean backendExpiry = false;
         Optional<Instant> expiry = s.expiry();
@@ -216,9 +296,7 @@ public final class CacheEngine implements AutoCloseable {
         Duration serve = backendExpiry ? ttl : ttl.plus(config.staleGrace);
         long ttlNanos = saturatedNanos(ttl);
         long serveNanos = saturatedNanos(serve);
-        Entry e = new Entry(s, now, now + serveNanos, wallNow.plus(serve));
-        e.refreshAtDelay = refreshDelay(ttlNanos);
-        return e;
+        return new Entry(s, now + serveNanos, wallNow.plus(serve), now + refreshDelay(ttlNanos));
     }
 
     private long refreshDelay(long ttlNanos) {
@@ -228,32 +306,57 @@ public final class CacheEngine implements AutoCloseable {
         return Math.max(0, Math.min(d, ttlNanos));
     }
 
-    private void schedule(Entry e) {
-        e.refreshTask = scheduler.schedule(() -> refreshIfCurrent(e), e.refreshAtDelay, TimeUnit.NANOSECONDS);
-        e.expiryTask = scheduler.schedule(() -> expire(e), e.hardExpiryAt - ticker.read(), TimeUnit.NANOSECONDS);
-    }
-
-    private void refreshIfCurrent(Entry e) {
-        if (!closed && cache.asMap().get(KEY) == e) {
-            refreshFrom(e);
+    private void scheduleRefresh(Entry e, long delayNanos) {
+        try {
+            e.refreshTask = client.scheduler().schedule(() -> refreshPoint(e), Math.max(0, delayNanos),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException ex) {
+            LOG.debug("keysource: refresh of {} not scheduled: the scheduler is shut down", reference);
         }
     }
 
-    private void expire(Entry e) {
+    /** The refresh point of {@code e}: from now on its hard expiry is watched, and a refresh starts. */
+    private void refreshPoint(Entry e) {
+        if (closed || e.dead || client.cache().asMap().get(reference) != e) {
+            return;
+        }
+        if (e.expiryTask == null) {
+            try {
+                e.expiryTask = client.scheduler().schedule(() -> expire(e), e.hardExpiryAt - client.ticker().read(),
+                        TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException ex) {
+                return;
+            }
+        }
+        refreshFrom(e);
+    }
+
+    /** Hard expiry of {@code e} (our task, or Caffeine's expiry): drop it, once. */
+    void expire(Entry e) {
         if (closed) {
             return;
         }
-        if (cache.asMap().get(KEY) == e) {
-            e.dead = true;
+        if (!e.kill()) {
+            e.cancelTasks();
+            return; // already rejected, replaced or expired
         }
-        boolean removed = cache.asMap().remove(KEY, e);
-        if (CURRENT.compareAndSet(this, e, null) || removed) {
-            expirations.increment();
-            emit(KeyEvent.Type.EXPIRED, null, e.secret.version().orElse(null), null, null);
-            LOG.warn("keysource: the value of {} reached its hard expiry without a successful refresh; the next read "
-                    + "fetches it again", reference);
-        }
+        client.cache().asMap().remove(reference, e);
+        CURRENT.compareAndSet(this, e, null);
         e.cancelTasks();
+        counts.incrementAndGet(EXPIRATIONS);
+        emit(KeyEvent.Type.EXPIRED, null, e.secret.version().orElse(null), null, null);
+        LOG.warn("keysource: the value of {} reached its hard expiry without a successful refresh; the next read "
+                + "fetches it again", reference);
+    }
+
+    /** Caffeine dropped {@code e} to stay within its maximum size: the next read loads again. */
+    void evicted(Entry e) {
+        if (e.kill()) {
+            CURRENT.compareAndSet(this, e, null);
+            e.cancelTasks();
+            LOG.debug("keysource: the value of {} was evicted (the client's maximumSize); the next read loads it",
+                    reference);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -262,89 +365,130 @@ public final class CacheEngine implements AutoCloseable {
     /** Starts (or joins) a background refresh; never blocks. */
     public CompletableFuture<Secret> refresh() {
         ensureOpen();
-        return refreshFrom(cache.asMap().get(KEY));
+        return refreshFrom(client.cache().asMap().get(reference));
     }
 
     private CompletableFuture<Secret> refreshFrom(Entry old) {
         CompletableFuture<Secret> mine = new CompletableFuture<>();
-        if (!refreshing.compareAndSet(null, mine)) {
-            CompletableFuture<Secret> running = refreshing.get();
+        while (!REFRESHING.compareAndSet(this, null, mine)) {
+            CompletableFuture<Secret> running = refreshing;
             if (running != null) {
                 return running;
             }
-            return refreshFrom(old);
         }
-        long start = ticker.read();
-        fetcher.fetchAsync(this::slow).whenComplete((s, failure) -> {
+        long start = client.ticker().read();
+        long gen = generation;
+        CompletableFuture<Secret> f;
+        try {
+            f = fetcher.fetchAsync(this::slow);
+        } catch (RuntimeException ex) {
+            REFRESHING.compareAndSet(this, mine, null);
+            mine.completeExceptionally(ex);
+            return mine;
+        }
+        f.whenComplete((s, failure) -> {
+            Throwable cause = failure == null ? null : ResilientFetcher.unwrap(failure);
+            Runnable after = null;
             try {
-                if (failure != null) {
-                    onRefreshFailed(old, ResilientFetcher.unwrap(failure), start);
+                if (cause != null) {
+                    after = onRefreshFailed(old, cause, start);
                 } else {
-                    onRefreshed(old, s, start);
+                    after = onRefreshed(old, s, start, gen);
                 }
             } finally {
-                refreshing.set(null);
-                if (failure != null) {
-                    mine.completeExceptionally(ResilientFetcher.unwrap(failure));
+                REFRESHING.compareAndSet(this, mine, null);
+                if (cause != null) {
+                    mine.completeExceptionally(cause);
                 } else {
                     mine.complete(s);
                 }
+            }
+            if (after != null) {
+                after.run(); // events, after the value is published and the refresh is over
             }
         });
         return mine;
     }
 
-    private void onRefreshed(Entry old, Secret s, long start) {
+    private static final VarHandle REFRESHING;
+
+    static {
+        try {
+            REFRESHING = MethodHandles.lookup().findVarHandle(CacheEngine.class, "refreshing", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Installs the refreshed value unless the entry was invalidated, rejected or replaced meanwhile. */
+    private Runnable onRefreshed(Entry old, Secret s, long start, long gen) {
         if (closed) {
-            return;
+            return null;
         }
         Entry n = newEntry(s);
-        Entry installed = cache.asMap().compute(KEY, (k, cur) -> (cur == null || cur == old) ? n : cur);
-        if (installed != n) {
-            return; // a load installed a newer value meanwhile
-        }
-        schedule(n);
-        publish(n);
-        refreshes.increment();
-        Duration latency = Duration.ofNanos(ticker.read() - start);
-        emit(KeyEvent.Type.REFRESHED, latency, s.version().orElse(null), null, null);
+        boolean installed;
         if (old != null) {
+            installed = client.cache().asMap().replace(reference, old, n);
+        } else {
+            installed = generation == gen && client.cache().asMap().putIfAbsent(reference, n) == null;
+            if (installed && generation != gen) { // invalidated while installing: take it back
+                client.cache().asMap().remove(reference, n);
+                installed = false;
+            }
+        }
+        if (!installed) {
+            return null; // invalidated, rejected, or a load installed a newer value meanwhile
+        }
+        publish(n); // before the old entry dies, so readers never see a gap
+        if (old != null) {
+            old.kill();
             old.cancelTasks();
         }
-        noteValue(s, latency);
+        scheduleRefresh(n, n.refreshAt - client.ticker().read());
+        counts.incrementAndGet(REFRESHES);
+        Duration latency = Duration.ofNanos(client.ticker().read() - start);
+        return () -> {
+            emit(KeyEvent.Type.REFRESHED, latency, s.version().orElse(null), null, null);
+            noteValue(s, latency);
+        };
     }
 
     /** Emits ROTATED when a newly fetched value differs from the one fetched before it. */
     private void noteValue(Secret s, Duration latency) {
-        Secret prev = lastFetched.getAndSet(s);
+        Secret prev = lastFetched;
+        lastFetched = s;
         if (prev != null && rotated(prev, s)) {
-            rotations.increment();
+            counts.incrementAndGet(ROTATIONS);
             emit(KeyEvent.Type.ROTATED, latency, s.version().orElse(null), null, null);
         }
     }
 
-    private void onRefreshFailed(Entry old, Throwable t, long start) {
+    private Runnable onRefreshFailed(Entry old, Throwable t, long start) {
         if (closed) {
-            return; // closing interrupted the refresh: nothing to report
+            return null; // closing interrupted the refresh: nothing to report
         }
-        refreshFailures.increment();
+        counts.incrementAndGet(REFRESH_FAILURES);
         KeySourceException e = t instanceof KeySourceException ? (KeySourceException) t
                 : new KeySourceException(reference, reference + ": refresh failed: " + t.getClass().getName());
-        Duration latency = Duration.ofNanos(ticker.read() - start);
-        boolean serving = old != null && cache.asMap().get(KEY) == old;
-        emit(KeyEvent.Type.REFRESH_FAILED, latency, null, serving ? old.hardExpiry : null, e);
+        Duration latency = Duration.ofNanos(client.ticker().read() - start);
+        boolean serving = old != null && !old.dead && client.cache().asMap().get(reference) == old;
         if (serving) {
-            long remaining = old.hardExpiryAt - ticker.read();
-            LOG.warn("keysource: refreshing {} failed; serving the previous value until {} ({} ms): {}", reference,
-                    old.hardExpiry, Duration.ofNanos(Math.max(0, remaining)).toMillis(), e.getMessage());
+            long remaining = old.hardExpiryAt - client.ticker().read();
             // try again before the value runs out: halfway to hard expiry, at least a second apart
             long next = Math.max(MIN_TTL.toNanos(), remaining / 2);
-            if (!closed && next < remaining) {
-                old.refreshTask = scheduler.schedule(() -> refreshIfCurrent(old), next, TimeUnit.NANOSECONDS);
+            if (next < remaining) {
+                scheduleRefresh(old, next);
             }
-        } else {
-            LOG.warn("keysource: refreshing {} failed: {}", reference, e.getMessage());
+            return () -> {
+                emit(KeyEvent.Type.REFRESH_FAILED, latency, null, old.hardExpiry, e);
+                LOG.warn("keysource: refreshing {} failed; serving the previous value until {} ({} ms): {}", reference,
+                        old.hardExpiry, Duration.ofNanos(Math.max(0, remaining)).toMillis(), e.getMessage());
+            };
         }
+        return () -> {
+            emit(KeyEvent.Type.REFRESH_FAILED, latency, null, null, e);
+            LOG.warn("keysource: refreshing {} failed: {}", reference, e.getMessage());
+        };
     }
 
     private static boolean rotated(Secret before, Secret after) {
@@ -363,71 +507,108 @@ public final class CacheEngine implements AutoCloseable {
      */
     public boolean reject(String value) {
         ensureOpen();
-        Entry e = cache.asMap().get(KEY);
+        Entry e = client.cache().asMap().get(reference);
         if (e == null || e.dead || !e.secret.matches(value)) {
             return false;
         }
-        synchronized (e) { // one rejection per entry wins
-            if (e.dead) {
-                return false;
-            }
-            e.dead = true;
+        generation++;
+        if (!e.kill()) { // one rejection per entry wins
+            return false;
         }
-        cache.asMap().remove(KEY, e);
+        client.cache().asMap().remove(reference, e);
         CURRENT.compareAndSet(this, e, null);
         e.cancelTasks();
-        rejections.increment();
+        counts.incrementAndGet(REJECTIONS);
         emit(KeyEvent.Type.REJECTED, null, e.secret.version().orElse(null), null, null);
         LOG.info("keysource: the value of {} was rejected by its user (e.g. HTTP 401/403); the next read fetches a new "
                 + "one", reference);
         return true;
     }
 
-    /** Drops the value unconditionally. */
+    /** Drops the value unconditionally; a refresh in flight does not bring it back. */
     public void invalidate() {
-        Entry e = cache.asMap().get(KEY);
+        generation++;
+        Entry e = client.cache().asMap().get(reference);
         if (e != null) {
-            e.dead = true;
-            cache.asMap().remove(KEY, e);
+            e.kill();
+            client.cache().asMap().remove(reference, e);
             e.cancelTasks();
         }
         Entry c = (Entry) CURRENT.getAndSet(this, null);
         if (c != null) {
-            c.dead = true;
+            c.kill();
+            c.cancelTasks();
         }
     }
 
+    /** Adds a listener of this key's events. */
     public void addListener(KeyListener l) {
-        listeners.add(l);
+        synchronized (this) {
+            KeyListener[] ls = Arrays.copyOf(listeners, listeners.length + 1);
+            ls[ls.length - 1] = l;
+            listeners = ls;
+        }
+    }
+
+    /** Removes a listener added with {@link #addListener} (by identity). */
+    public void removeListener(KeyListener l) {
+        synchronized (this) {
+            KeyListener[] ls = listeners;
+            for (int i = 0; i < ls.length; i++) {
+                if (ls[i] == l) {
+                    KeyListener[] n = new KeyListener[ls.length - 1];
+                    System.arraycopy(ls, 0, n, 0, i);
+                    System.arraycopy(ls, i + 1, n, i, ls.length - i - 1);
+                    listeners = n.length == 0 ? NO_LISTENERS : n;
+                    return;
+                }
+            }
+        }
     }
 
     public KeyStats stats() {
-        return new KeyStats(hits.sum(), loads.sum(), loadFailures.sum(), refreshes.sum(), refreshFailures.sum(),
-                rejections.sum(), expirations.sum(), rotations.sum(), fetcher.attempts());
+        return new KeyStats(hits != null ? hits.sum() : 0, counts.get(LOADS), counts.get(LOAD_FAILURES),
+                counts.get(REFRESHES), counts.get(REFRESH_FAILURES), counts.get(REJECTIONS), counts.get(EXPIRATIONS),
+                counts.get(ROTATIONS), fetcher.attempts());
     }
 
     public String reference() {
         return reference;
     }
 
+    KeySource source() {
+        return source;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops this key: drops its value, cancels its tasks, closes its source. Called by the client. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
+        invalidate();
         closed = true;
         invalidate();
-        try {
-            source.close();
-        } finally {
-            onClose.run();
-        }
+        source.close();
     }
 
     private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this CachedKey for " + reference + " is closed");
+        if (closed || client.isClosed()) {
+            throw closedException(null);
         }
+    }
+
+    private IllegalStateException closedException(Throwable cause) {
+        IllegalStateException e = new IllegalStateException("keysource: " + reference + " is closed (its CachedKey or"
+                + " its Keys client was closed); build a new one to read it again");
+        if (cause != null) {
+            e.addSuppressed(cause);
+        }
+        return e;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -437,16 +618,17 @@ public final class CacheEngine implements AutoCloseable {
     }
 
     private void emit(KeyEvent.Type type, Duration latency, String version, Instant servedUntil, KeySourceException f) {
-        if (listeners.isEmpty()) {
+        KeyListener[] own = listeners;
+        KeyListener[] all = client.listeners();
+        if (own.length == 0 && all.length == 0) {
             return;
         }
-        KeyEvent ev = new KeyEvent(type, reference, clock.instant(), latency, version, servedUntil, f);
-        for (KeyListener l : listeners) {
-            try {
-                l.onEvent(ev);
-            } catch (RuntimeException ex) {
-                LOG.warn("keysource: a KeyListener threw {} on {}; ignored", ex.getClass().getName(), type);
-            }
+        KeyEvent ev = new KeyEvent(type, reference, client.clock().instant(), latency, version, servedUntil, f);
+        for (KeyListener l : all) {
+            ClientCore.deliver(l, ev);
+        }
+        for (KeyListener l : own) {
+            ClientCore.deliver(l, ev);
         }
     }
 

@@ -40,8 +40,79 @@ public final class ClientParts {
     public ScheduledExecutorService scheduler;
     public final List<KeyListener> listeners = new ArrayList<>();
     public boolean recordHits;
+    /** Providers that add to or override discovery, by scheme. */
     public List<KeySourceProvider> providers;
     public ClassLoader classLoader;
+    /** Backend settings given for one scheme (a client's {@code setting(scheme, name, value)}). */
+    public final Map<String, Map<String, String>> settingsByScheme = new LinkedHashMap<>();
+    public Long maximumSize;
+    /** How long idle threads the client created live (null: the default). */
+    public java.time.Duration keepAlive;
+
+    /** The code settings of a key of {@code scheme}: the scheme's own, then those given for every scheme. */
+    public Map<String, String> settingsFor(String scheme) {
+        Map<String, String> forScheme = settingsByScheme.get(scheme);
+        if (forScheme == null || forScheme.isEmpty()) {
+            return settings;
+        }
+        if (settings.isEmpty()) {
+            return forScheme;
+        }
+        Map<String, String> m = new LinkedHashMap<>(settings);
+        m.putAll(forScheme);
+        return m;
+    }
+
+    /** Whether a reference option beats the code settings (a client's settings are defaults of every key). */
+    public boolean referenceOptionsWin;
+
+    /** {@code code} without the settings that {@code options} name (so the reference option applies). */
+    public static CoreConfig.Values withoutOptions(CoreConfig.Values code, java.util.Set<String> options) {
+        CoreConfig.Values v = new CoreConfig.Values();
+        v.ttl = options.contains("ttl") ? null : code.ttl;
+        v.refreshAheadBoxed = options.contains("refresh-ahead") ? null : code.refreshAheadBoxed;
+        v.jitterBoxed = options.contains("jitter") ? null : code.jitterBoxed;
+        v.staleGrace = options.contains("stale-grace") ? null : code.staleGrace;
+        v.expirySkew = options.contains("expiry-skew") ? null : code.expirySkew;
+        v.timeout = options.contains("timeout") ? null : code.timeout;
+        v.attemptsBoxed = options.contains("attempts") ? null : code.attemptsBoxed;
+        v.backoff = options.contains("backoff") ? null : code.backoff;
+        v.slowThreshold = options.contains("slow-threshold") ? null : code.slowThreshold;
+        return v;
+    }
+
+    /** A copy, so a builder used again does not change what was built. */
+    public ClientParts copy() {
+        ClientParts c = new ClientParts();
+        c.reference = reference;
+        c.source = source;
+        CoreConfig.Values v = c.code;
+        v.ttl = code.ttl;
+        v.refreshAheadBoxed = code.refreshAheadBoxed;
+        v.jitterBoxed = code.jitterBoxed;
+        v.staleGrace = code.staleGrace;
+        v.expirySkew = code.expirySkew;
+        v.timeout = code.timeout;
+        v.attemptsBoxed = code.attemptsBoxed;
+        v.backoff = code.backoff;
+        v.slowThreshold = code.slowThreshold;
+        c.settings.putAll(settings);
+        c.environment = environment;
+        c.systemProperties = systemProperties;
+        c.ticker = ticker;
+        c.clock = clock;
+        c.executor = executor;
+        c.scheduler = scheduler;
+        c.listeners.addAll(listeners);
+        c.recordHits = recordHits;
+        c.providers = providers == null ? null : new ArrayList<>(providers);
+        c.classLoader = classLoader;
+        settingsByScheme.forEach((k, m) -> c.settingsByScheme.put(k, new LinkedHashMap<>(m)));
+        c.maximumSize = maximumSize;
+        c.keepAlive = keepAlive;
+        c.referenceOptionsWin = referenceOptionsWin;
+        return c;
+    }
 
     /** The assembled parts. */
     public static final class Built {
@@ -67,14 +138,13 @@ public final class ClientParts {
             b.ref = source.ref();
         } else {
             String scheme = KeyRef.schemeOf(reference);
-            ProviderRegistry registry = providers != null
-                    ? ProviderRegistry.of(providers, new ArrayList<>())
-                    : ProviderRegistry.load(classLoader);
+            ProviderRegistry registry = ProviderRegistry.load(classLoader)
+                    .withOverrides(providers != null ? providers : List.of());
             provider = registry.provider(scheme, reference);
             b.ref = provider.opaqueLocation() ? KeyRef.parseOpaque(reference) : KeyRef.parse(reference);
-            checkOptions(provider, b.ref);
+            checkOptions(provider, b.ref, settingsFor(b.ref.scheme()));
         }
-        SettingsSource s = new SettingsSource(settings, b.ref, props, env);
+        SettingsSource s = new SettingsSource(settingsFor(b.ref.scheme()), b.ref, props, env);
         b.config = CoreConfig.resolve(code, s, provider != null ? provider.ttlEnvironmentVariables() : List.of());
         String scheme = b.ref.scheme();
         List<ExecutorService> owned = new ArrayList<>();
@@ -115,7 +185,8 @@ public final class ClientParts {
         return b;
     }
 
-    private void checkOptions(KeySourceProvider provider, KeyRef ref) {
+    /** Refuses a reference option or a code setting the scheme does not accept, listing those it does. */
+    public static void checkOptions(KeySourceProvider provider, KeyRef ref, Map<String, String> settings) {
         Set<String> accepted = new TreeSet<>(provider.options());
         for (String name : ref.options().keySet()) {
             if (!accepted.contains(name) && !CoreConfig.NAMES.contains(name)) {
@@ -135,7 +206,7 @@ public final class ClientParts {
         }
     }
 
-    private static Map<String, String> snapshot(Properties p) {
+    static Map<String, String> snapshot(Properties p) {
         Map<String, String> m = new HashMap<>();
         for (String name : p.stringPropertyNames()) {
             if (name.startsWith("keysource.")) {

@@ -72,6 +72,31 @@ public final class ProviderRegistry {
         return new ProviderRegistry(byScheme, List.copyOf(failures));
     }
 
+    /**
+     * This registry with {@code overrides} added: each override serves its scheme, replacing whatever
+     * discovery found for it (one or several); the other schemes stay as discovered.
+     */
+    public ProviderRegistry withOverrides(List<? extends KeySourceProvider> overrides) {
+        if (overrides.isEmpty()) {
+            return this;
+        }
+        Map<String, List<KeySourceProvider>> merged = new TreeMap<>(byScheme);
+        List<String> fails = new ArrayList<>(failures);
+        Map<String, KeySourceProvider> given = new LinkedHashMap<>();
+        for (KeySourceProvider p : overrides) {
+            String scheme;
+            try {
+                scheme = p.scheme();
+            } catch (RuntimeException e) {
+                fails.add(p.getClass().getName() + ": scheme() threw " + e);
+                continue;
+            }
+            given.put(scheme, p); // the last one given for a scheme wins, as a later setter does
+        }
+        given.forEach((scheme, p) -> merged.put(scheme, List.of(p)));
+        return new ProviderRegistry(merged, List.copyOf(fails));
+    }
+
     /** The schemes found, sorted. */
     public List<String> schemes() {
         return new ArrayList<>(byScheme.keySet());
@@ -92,7 +117,11 @@ public final class ProviderRegistry {
                     : "Schemes on the classpath: " + String.join(", ", byScheme.keySet()));
             sb.append('.');
             String artifact = KNOWN_ARTIFACTS.get(scheme);
-            if (artifact != null) {
+            boolean failedToLoad = artifact != null && failures.stream().anyMatch(f -> f.contains("." + scheme + "."));
+            if (failedToLoad) {
+                sb.append(" Its provider is on the classpath but failed to load (below): fix that rather than adding"
+                        + " a dependency.");
+            } else if (artifact != null) {
                 sb.append(" To use '").append(scheme).append("', add the dependency ").append(artifact).append('.');
             } else {
                 sb.append(" Known schemes and their artifacts: ").append(new TreeMap<>(KNOWN_ARTIFACTS).entrySet().stream()

@@ -52,23 +52,57 @@ public final class ResilientFetcher {
 
     public ResilientFetcher(KeySource source, CoreConfig config, Executor executor, ScheduledExecutorService scheduler,
                             Ticker ticker) {
+        this(source, Policy.of(config), executor, scheduler, ticker);
+    }
+
+    /** A fetcher with a policy shared by the keys of a client that have the same settings. */
+    public ResilientFetcher(KeySource source, Policy policy, Executor executor, ScheduledExecutorService scheduler,
+                            Ticker ticker) {
         this.source = source;
         this.reference = source.ref().toString();
         this.executor = executor;
         this.scheduler = scheduler;
         this.ticker = ticker;
-        this.timeout = config.timeout;
-        this.slowThreshold = config.slowThreshold;
-        this.retryConfig = RetryConfig.custom()
-                .maxAttempts(config.attempts)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(config.backoff, 2.0, 0.5))
-                .retryOnException(t -> unwrap(t) instanceof SourceUnavailableException)
-                .failAfterMaxAttempts(false)
-                .build();
-        this.timeLimiter = TimeLimiter.of(reference, TimeLimiterConfig.custom()
-                .timeoutDuration(config.timeout)
-                .cancelRunningFuture(true)
-                .build());
+        this.timeout = policy.timeout;
+        this.slowThreshold = policy.slowThreshold;
+        this.retryConfig = policy.retryConfig;
+        this.timeLimiter = policy.timeLimiter;
+    }
+
+    /**
+     * The resilience4j configuration of a fetch (retry and time limit), immutable and shared by every key
+     * of a client with the same attempts, backoff, timeout and slow threshold: a client of many keys
+     * holds one, not one per key.
+     */
+    public static final class Policy {
+        final Duration timeout;
+        final Duration slowThreshold;
+        final RetryConfig retryConfig;
+        final TimeLimiter timeLimiter;
+
+        private Policy(CoreConfig config) {
+            this.timeout = config.timeout;
+            this.slowThreshold = config.slowThreshold;
+            this.retryConfig = RetryConfig.custom()
+                    .maxAttempts(config.attempts)
+                    .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(config.backoff, 2.0, 0.5))
+                    .retryOnException(t -> unwrap(t) instanceof SourceUnavailableException)
+                    .failAfterMaxAttempts(false)
+                    .build();
+            this.timeLimiter = TimeLimiter.of("keysource", TimeLimiterConfig.custom()
+                    .timeoutDuration(config.timeout)
+                    .cancelRunningFuture(true)
+                    .build());
+        }
+
+        public static Policy of(CoreConfig config) {
+            return new Policy(config);
+        }
+
+        /** The key under which equal policies are shared. */
+        public static String keyOf(CoreConfig c) {
+            return c.attempts + "|" + c.backoff + "|" + c.timeout + "|" + c.slowThreshold;
+        }
     }
 
     /** Backend calls made so far, counting each attempt. */
@@ -83,6 +117,20 @@ public final class ResilientFetcher {
      * @param onSlow called once, with the elapsed time, if the fetch outlives the slow threshold
      */
     public CompletableFuture<Secret> fetchAsync(Consumer<Duration> onSlow) {
+        try {
+            return startFetch(onSlow);
+        } catch (RejectedExecutionException e) {
+            // the scheduler or executor was shut down (the client is closing): a typed failure, never the raw one
+            return CompletableFuture.failedFuture(rejected(e));
+        }
+    }
+
+    private SourceUnavailableException rejected(RejectedExecutionException e) {
+        return new SourceUnavailableException(reference,
+                reference + ": cannot run the fetch: the executor or scheduler rejected it (is the client closed?)", e);
+    }
+
+    private CompletableFuture<Secret> startFetch(Consumer<Duration> onSlow) {
         long start = ticker.read();
         AtomicInteger attempt = new AtomicInteger();
         Retry retry = Retry.of(reference, retryConfig);
@@ -103,14 +151,19 @@ public final class ResilientFetcher {
             }
             return secret;
         });
-        ScheduledFuture<?> slow = scheduler.schedule(() -> {
+        ScheduledFuture<?> slow;
+        try {
+            slow = scheduler.schedule(() -> {
             if (!result.isDone()) {
                 Duration elapsed = Duration.ofNanos(ticker.read() - start);
                 LOG.warn("keysource: fetching {} has taken {} ms and is still running (attempt {}; slow-fetch "
                         + "threshold {} ms)", reference, elapsed.toMillis(), attempt.get(), slowThreshold.toMillis());
                 onSlow.accept(elapsed);
             }
-        }, slowThreshold.toNanos(), TimeUnit.NANOSECONDS);
+            }, slowThreshold.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return result; // no slow-fetch warning for a fetch of a closing client
+        }
         result.whenComplete((s, t) -> slow.cancel(false));
         return result;
     }
@@ -191,6 +244,10 @@ public final class ResilientFetcher {
         if (c instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return new SourceInterruptedException(reference, reference + ": interrupted while fetching", c);
+        }
+        if (c instanceof RejectedExecutionException) {
+            return new SourceUnavailableException(reference, reference + ": cannot run the fetch: the executor or"
+                    + " scheduler rejected it (is the client closed?)", c);
         }
         if (c instanceof java.util.concurrent.CancellationException) {
             return new SourceInterruptedException(reference, reference + ": the fetch was cancelled", null);

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the sources of one Vault identity share: the configured HTTP client, the token and its
- * lifecycle, and the mounts found so far. One per (address, namespace, TLS, auth) inside a provider
- * instance.
+ * lifecycle, and the mounts found so far. One per (address, namespace, TLS, auth) and client threads
+ * inside a provider instance: the token upkeep is the session's, run on the scheduler and executor of
+ * the client that opened it (every source of the session comes from that client), whichever source
+ * came first or closes first.
  *
  * <p>Token lifecycle: a login method logs in on first use; a given token is looked up (lookup-self)
  * shortly after first use to learn its TTL. A renewable token is renewed at two thirds of its lease
@@ -58,7 +62,14 @@ public final class VaultSession {
     private final Object lock = new Object();
     private final AtomicReference<TokenState> state = new AtomicReference<>();
     private final Map<String, MountInfo> mounts = new ConcurrentHashMap<>();
-    private final List<ProviderContext> contexts = new CopyOnWriteArrayList<>();
+    /**
+     * The threads of the session's users (one entry per distinct scheduler and executor, counted): token
+     * upkeep is the session's, hosted by one of them, and moved to another when that one leaves.
+     */
+    private final List<Threads> threads = new ArrayList<>(); // guarded by lock
+    private Threads host; // guarded by lock: where the pending upkeep is scheduled
+    private Runnable pendingWork; // guarded by lock
+    private Instant pendingDue; // guarded by lock, on the session's clock
     private final Map<String, Boolean> noticed = new ConcurrentHashMap<>();
     private ScheduledFuture<?> pending; // guarded by lock
     private volatile boolean closed;
@@ -235,29 +246,108 @@ public final class VaultSession {
 
     // ----------------------------------------------------------------------------------------- lifecycle
 
-    void retain(ProviderContext ctx) {
-        if (ctx != null) {
-            contexts.add(ctx);
+    /** A user's threads. */
+    private static final class Threads {
+        final ScheduledExecutorService scheduler;
+        final Executor executor;
+        int users;
+
+        Threads(ScheduledExecutorService scheduler, Executor executor) {
+            this.scheduler = scheduler;
+            this.executor = executor;
         }
     }
 
-    /** @return whether the session has no users left */
+    /** A source of {@code ctx} joins the session: its threads may host the token upkeep. */
+    void retain(ProviderContext ctx) {
+        if (ctx == null) {
+            return;
+        }
+        synchronized (lock) {
+            for (Threads t : threads) {
+                if (t.scheduler == ctx.scheduler() && t.executor == ctx.executor()) {
+                    t.users++;
+                    return;
+                }
+            }
+            Threads t = new Threads(ctx.scheduler(), ctx.executor());
+            t.users = 1;
+            threads.add(t);
+        }
+    }
+
+    /**
+     * A source of {@code ctx} leaves. When the last user of the threads hosting the pending upkeep leaves
+     * (its client is closing, and its scheduler may stop), the upkeep moves to another user's threads.
+     *
+     * @return whether the session has no users left
+     */
     boolean release(ProviderContext ctx) {
         if (ctx != null) {
-            contexts.removeIf(c -> c == ctx);
+            synchronized (lock) {
+                for (java.util.Iterator<Threads> it = threads.iterator(); it.hasNext(); ) {
+                    Threads t = it.next();
+                    if (t.scheduler == ctx.scheduler() && t.executor == ctx.executor()) {
+                        if (--t.users == 0) {
+                            it.remove();
+                            if (t == host) {
+                                rehost();
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
         }
         return --refs <= 0;
     }
 
+    /** Moves the pending upkeep to the first remaining user's threads, at the same due time. Holds lock. */
+    private void rehost() {
+        if (pending != null) {
+            pending.cancel(false);
+            pending = null;
+        }
+        host = null;
+        if (pendingWork == null || closed || threads.isEmpty()) {
+            return;
+        }
+        Duration left = Duration.between(clock.instant(), pendingDue);
+        arm(left.isNegative() ? Duration.ZERO : left, pendingWork);
+    }
+
+    /**
+     * Ends the session (its last source closed, or its client): stops token upkeep, revokes the token if
+     * the session logged in for it (AppRole, Kubernetes: nobody else knows that token), and closes the
+     * HTTP client. A token the user gave (code, {@code VAULT_TOKEN}, a token file, a VaultConfig) is never
+     * revoked: it is the user's.
+     */
     void close() {
-        closed = true;
+        TokenState st;
         synchronized (lock) {
+            closed = true;
             if (pending != null) {
                 pending.cancel(false);
                 pending = null;
             }
+            st = state.getAndSet(null);
+        }
+        if (st != null && tokens.logsIn()) {
+            revoke(st);
         }
         closeHttpClient(http);
+    }
+
+    private void revoke(TokenState st) {
+        try {
+            st.vault.auth().withNameSpace(namespace).revokeSelf();
+            LOG.debug("keysource: vault: revoked the token of {} at {}", tokens.describe(), address);
+        } catch (VaultException | RuntimeException e) {
+            int status = e instanceof VaultException ? ((VaultException) e).getHttpStatusCode() : 0;
+            LOG.info("keysource: vault: could not revoke {} at {} on close ({}); it expires by itself at the end of"
+                    + " its TTL", tokens.describe(), address, status > 0 ? "status " + status
+                    : e.getClass().getSimpleName());
+        }
     }
 
     /**
@@ -397,13 +487,7 @@ public final class VaultSession {
     }
 
     private void schedule(Duration delay, TokenState expected, Runnable work) {
-        if (closed || contexts.isEmpty()) {
-            return;
-        }
-        ProviderContext ctx;
-        try {
-            ctx = contexts.get(0);
-        } catch (IndexOutOfBoundsException e) {
+        if (closed) {
             return;
         }
         Runnable guarded = () -> {
@@ -418,20 +502,41 @@ public final class VaultSession {
         synchronized (lock) {
             if (pending != null) {
                 pending.cancel(false);
+                pending = null;
             }
+            pendingWork = guarded;
+            pendingDue = clock.instant().plus(delay);
+            arm(delay, guarded);
+        }
+    }
+
+    /** Schedules {@code work} on the first user's threads that accept it. Holds lock. */
+    private void arm(Duration delay, Runnable work) {
+        for (Threads t : threads) {
             try {
-                pending = ctx.scheduler().schedule(() -> {
+                Executor executor = t.executor;
+                pending = t.scheduler.schedule(() -> {
                     try {
-                        ctx.executor().execute(guarded);
+                        executor.execute(() -> {
+                            synchronized (lock) {
+                                if (pendingWork == work) {
+                                    pendingWork = null;
+                                }
+                            }
+                            work.run();
+                        });
                     } catch (RejectedExecutionException e) {
                         LOG.debug("keysource: vault: token upkeep for {} not run: the executor is shut down", address);
                     }
                 }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+                host = t;
+                return;
             } catch (RejectedExecutionException e) {
-                pending = null;
-                LOG.debug("keysource: vault: token upkeep for {} not scheduled: the scheduler is shut down", address);
+                LOG.debug("keysource: vault: token upkeep for {} not scheduled on a shut-down scheduler", address);
             }
         }
+        pending = null;
+        host = null;
     }
 
     @Override
