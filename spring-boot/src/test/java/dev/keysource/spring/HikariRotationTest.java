@@ -76,7 +76,7 @@ class HikariRotationTest {
             HikariDataSource ds = ctx.getBean(HikariDataSource.class);
             assertThat(query(ds)).isEqualTo("billing");
             CachedKey key = ds.getDataSource().unwrap(RotatingPasswordDataSource.class).passwordKey();
-            int reads = vault.count("GET", "/v1/secret/data/billing");
+            int reads = vault.count("GET", "secret/data/billing");
             assertThat(reads).isEqualTo(1);
 
             // the rotation reaches the database first; the cache (TTL 1h) still holds the old password
@@ -100,7 +100,7 @@ class HikariRotationTest {
             }
             assertThat(failed).as("failed requests").isZero();
             assertThat(key.stats().rejections()).as("the refused password was rejected once").isEqualTo(1);
-            assertThat(vault.count("GET", "/v1/secret/data/billing")).as("one re-fetch").isEqualTo(reads + 1);
+            assertThat(vault.count("GET", "secret/data/billing")).as("one re-fetch").isEqualTo(reads + 1);
             assertThat(key.get()).isEqualTo(after);
         });
     }
@@ -116,13 +116,13 @@ class HikariRotationTest {
             DataSource below = ds.getDataSource();
             assertThat(below).isInstanceOf(RotatingPasswordDataSource.class);
             pg.setPassword("reports", Canary.SECRET + "-elsewhere"); // Vault was never updated
-            int reads = vault.count("GET", "/v1/secret/data/reports");
+            int reads = vault.count("GET", "secret/data/reports");
             SQLException e = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
                     () -> below.getConnection("reports", current).close());
             assertThat((Throwable) e).isNotNull();
             assertThat(RotatingPasswordDataSource.isAuthenticationFailure(e)).isTrue();
             assertThat(e.getSQLState()).isEqualTo("28P01");
-            assertThat(vault.count("GET", "/v1/secret/data/reports")).as("one re-fetch, no loop").isEqualTo(reads + 1);
+            assertThat(vault.count("GET", "secret/data/reports")).as("one re-fetch, no loop").isEqualTo(reads + 1);
             Canary.assertAbsent(e);
         });
     }
