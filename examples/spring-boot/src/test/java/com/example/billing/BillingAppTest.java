@@ -52,10 +52,10 @@ class BillingAppTest {
             // the API accepts one key at a time; the key rotates at Vault
             String[] accepted = {Canary.SECRET + "-key1"};
             List<Integer> statuses = new ArrayList<>();
-            assertThat(billing.callModelsApi(h -> status(h, accepted, statuses), s -> s == 401)).isEqualTo(200);
+            assertThat(billing.<Integer>callModelsApi(h -> status(h, accepted, statuses), s -> s == 401)).isEqualTo(200);
             vault.putKv("secret/billing", Map.of("db_password", Canary.SECRET + "-db1", "api_key", Canary.SECRET + "-key2"));
             accepted[0] = Canary.SECRET + "-key2";
-            assertThat(billing.callModelsApi(h -> status(h, accepted, statuses), s -> s == 401)).isEqualTo(200);
+            assertThat(billing.<Integer>callModelsApi(h -> status(h, accepted, statuses), s -> s == 401)).isEqualTo(200);
             assertThat(statuses).containsExactly(200, 401, 200);
 
             // the database password rotates in the database first, then in Vault
