@@ -99,9 +99,8 @@ public class KeySourceAutoConfiguration {
     static class Metrics {
         @Bean
         @ConditionalOnMissingBean
-        KeySourceMeterBinder keysourceMeterBinder(KeySourceProperties properties, Keys keys, ImportedKeys imported,
-                                                  Environment environment) {
-            return new KeySourceMeterBinder(properties, keys, imported, environment);
+        KeySourceMeterBinder keysourceMeterBinder(Keys keys, ImportedKeys imported, Environment environment) {
+            return new KeySourceMeterBinder(keys, imported, environment);
         }
     }
 

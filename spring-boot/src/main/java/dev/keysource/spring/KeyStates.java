@@ -111,9 +111,4 @@ public final class KeyStates implements KeyListener {
         }
         keys.addListener(this);
     }
-
-    /** Forgets a key (its handle was closed). */
-    public void forget(String reference) {
-        states.remove(reference);
-    }
 }

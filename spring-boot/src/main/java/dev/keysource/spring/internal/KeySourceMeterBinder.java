@@ -2,7 +2,6 @@ package dev.keysource.spring.internal;
 
 import dev.keysource.Keys;
 import dev.keysource.micrometer.KeySourceMetrics;
-import dev.keysource.spring.KeySourceProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.HashSet;
@@ -23,12 +22,11 @@ public final class KeySourceMeterBinder implements MeterBinder {
     private final Environment environment;
 
     /**
-     * @param properties keysource.*
      * @param keys the client
      * @param imported the imported properties
      * @param environment the application's environment
      */
-    public KeySourceMeterBinder(KeySourceProperties properties, Keys keys, ImportedKeys imported, Environment environment) {
+    public KeySourceMeterBinder(Keys keys, ImportedKeys imported, Environment environment) {
         this.keys = keys;
         this.imported = imported;
         this.environment = environment;
