@@ -143,6 +143,16 @@ class KeySourceStarterTest {
     }
 
     @Test
+    void import_missingSecretWithFailFastOff_startsAndReadsTheSecretOnceItExists() {
+        try (ConfigurableApplicationContext ctx = start("--keysource.vault.token=" + token, "--keysource.fail-fast=false",
+                "--spring.config.import=keysource:vault:secret/later#password?prefix=db.")) {
+            assertThat(ctx.getBean(StarterApp.Consumer.class).password).as("the placeholder's default").isEqualTo("none");
+            vault.putKv("secret/later", Map.of("password", Canary.SECRET + "-later"));
+            assertThat(ctx.getEnvironment().getProperty("db.password")).isEqualTo(Canary.SECRET + "-later");
+        }
+    }
+
+    @Test
     void import_missingSecret_failsStartUpWithAnalyzerDescription() {
         Throwable t = startFailure("--keysource.vault.token=" + token,
                 "--spring.config.import=keysource:vault:secret/nothing-here#password");

@@ -57,7 +57,8 @@ public final class KeySourceConfigDataLoader implements ConfigDataLoader<KeySour
             }
         }
         entries.forEach((property, entry) -> imported.add(property, entry.reference()));
-        return new ConfigData(List.of(new KeySourcePropertySource("keysource:" + r.location, keys, entries)));
+        return new ConfigData(List.of(new KeySourcePropertySource("keysource:" + r.location, keys, entries,
+                !properties.isFailFast())));
     }
 
     /**

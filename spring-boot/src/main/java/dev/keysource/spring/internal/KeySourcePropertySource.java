@@ -1,9 +1,12 @@
 package dev.keysource.spring.internal;
 
+import dev.keysource.KeySourceException;
 import dev.keysource.Keys;
 import dev.keysource.spi.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.env.EnumerablePropertySource;
 
 /**
@@ -18,11 +21,19 @@ final class KeySourcePropertySource extends EnumerablePropertySource<Keys> {
     record Entry(String reference, String member) {
     }
 
-    private final Map<String, Entry> entries;
+    private static final Logger LOG = LoggerFactory.getLogger(KeySourcePropertySource.class);
 
-    KeySourcePropertySource(String name, Keys keys, Map<String, Entry> entries) {
+    private final Map<String, Entry> entries;
+    private final boolean lenient;
+
+    /**
+     * @param lenient with {@code keysource.fail-fast=false}: a value that cannot be fetched reads as absent
+     *                (a placeholder's default applies), instead of throwing; the import logged a warning
+     */
+    KeySourcePropertySource(String name, Keys keys, Map<String, Entry> entries, boolean lenient) {
         super(name, keys);
         this.entries = new LinkedHashMap<>(entries);
+        this.lenient = lenient;
     }
 
     @Override
@@ -41,7 +52,16 @@ final class KeySourcePropertySource extends EnumerablePropertySource<Keys> {
         if (e == null) {
             return null;
         }
-        String value = getSource().get(e.reference());
+        String value;
+        try {
+            value = getSource().get(e.reference());
+        } catch (KeySourceException failure) {
+            if (!lenient) {
+                throw failure;
+            }
+            LOG.debug("keysource: {} cannot be read yet ({}): {}", name, e.reference(), failure.getMessage());
+            return null;
+        }
         return e.member() == null ? value : member(value, e.member());
     }
 
