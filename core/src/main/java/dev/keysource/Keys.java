@@ -2,15 +2,11 @@ package dev.keysource;
 
 import dev.keysource.internal.ClientCore;
 import dev.keysource.internal.ClientParts;
-import dev.keysource.internal.CoreConfig;
-import dev.keysource.internal.ProviderRegistry;
-import dev.keysource.internal.SettingsSource;
 import dev.keysource.spi.KeySourceProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -357,31 +353,14 @@ public final class Keys implements AutoCloseable {
         }
 
         Keys build(String threadPrefix) {
-            ClientParts p = parts.copy();
-            validate(p);
-            return new Keys(new ClientCore(p, threadPrefix));
-        }
-
-        private static void validate(ClientParts p) {
-            Map<String, String> env = p.environment != null ? p.environment : System.getenv();
-            Map<String, String> props = p.systemProperties != null ? p.systemProperties : Map.of();
-            CoreConfig.resolve(p.code, new SettingsSource(Map.of(), null, props, env), List.of());
-            if (p.settingsByScheme.isEmpty()) {
-                return;
+            ClientCore core = new ClientCore(parts.copy(), threadPrefix);
+            try {
+                core.validate();
+            } catch (RuntimeException e) {
+                core.close();
+                throw e;
             }
-            ProviderRegistry registry = ProviderRegistry.load(p.classLoader)
-                    .withOverrides(p.providers != null ? p.providers : List.of());
-            for (Map.Entry<String, Map<String, String>> e : p.settingsByScheme.entrySet()) {
-                String scheme = e.getKey();
-                KeySourceProvider provider;
-                try {
-                    provider = registry.provider(scheme, scheme + ":");
-                } catch (InvalidReferenceException ex) {
-                    throw new SourceMisconfiguredException(scheme + ":", "settings given for scheme '" + scheme
-                            + "', which no backend serves: " + ex.getMessage(), ex);
-                }
-                ClientParts.checkOptions(provider, KeyRef.of(scheme, "settings", Map.of(), null), e.getValue());
-            }
+            return new Keys(core);
         }
     }
 

@@ -90,7 +90,7 @@ public final class ClientCore implements AutoCloseable {
         if (parts.executor != null) {
             this.executor = parts.executor;
         } else {
-            ThreadPoolExecutor pool = fetchPool("keysource-" + threadPrefix + "-fetch", DEFAULT_FETCH_THREADS, keepAlive);
+            FetchPool pool = fetchPool("keysource-" + threadPrefix + "-fetch", DEFAULT_FETCH_THREADS, keepAlive);
             owned.add(pool);
             this.executor = pool;
         }
@@ -155,6 +155,26 @@ public final class ClientCore implements AutoCloseable {
             engine.expire(e);
         } else {
             engine.evicted(e);
+        }
+    }
+
+    /**
+     * Validates what can be checked without a reference: the core settings from code, system properties
+     * and environment, and the backend settings given per scheme (the scheme must be served, each name
+     * accepted). No I/O.
+     */
+    public void validate() {
+        CoreConfig.resolve(parts.code, new SettingsSource(Map.of(), null, props, env), List.of());
+        for (Map.Entry<String, Map<String, String>> e : parts.settingsByScheme.entrySet()) {
+            String scheme = e.getKey();
+            KeySourceProvider provider;
+            try {
+                provider = registry.provider(scheme, scheme + ":");
+            } catch (dev.keysource.InvalidReferenceException ex) {
+                throw new SourceMisconfiguredException(scheme + ":", "settings given for scheme '" + scheme
+                        + "', which no backend serves: " + ex.getMessage(), ex);
+            }
+            ClientParts.checkOptions(provider, KeyRef.of(scheme, "settings", Map.of(), null), e.getValue());
         }
     }
 
@@ -366,28 +386,60 @@ public final class ClientCore implements AutoCloseable {
      * and lets idle threads end after {@code keepAlive}: twenty keys loaded one after the other use one
      * thread, not twenty.
      */
-    static ThreadPoolExecutor fetchPool(String prefix, int max, Duration keepAlive) {
+    static FetchPool fetchPool(String prefix, int max, Duration keepAlive) {
         IdleFirstQueue queue = new IdleFirstQueue();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, max, keepAlive.toNanos(), TimeUnit.NANOSECONDS, queue,
-                daemon(prefix), (r, p) -> {
-                    if (p.isShutdown()) {
-                        throw new RejectedExecutionException("keysource: the client's fetch executor is shut down");
-                    }
-                    queue.force(r);
-                });
+        FetchPool pool = new FetchPool(max, keepAlive, queue, daemon(prefix));
         queue.pool = pool;
         return pool;
     }
 
-    /** Offers a task to an idle thread; refuses it (so the pool adds a thread) when every thread is busy. */
+    /** The client's fetch pool; counts its busy threads so a task goes to an idle one when there is one. */
+    static final class FetchPool extends ThreadPoolExecutor {
+        private static final ThreadLocal<boolean[]> RUNNING = ThreadLocal.withInitial(() -> new boolean[1]);
+        final AtomicInteger busy = new AtomicInteger();
+
+        FetchPool(int max, Duration keepAlive, IdleFirstQueue queue, ThreadFactory threads) {
+            super(0, max, keepAlive.toNanos(), TimeUnit.NANOSECONDS, queue, threads, (r, p) -> {
+                if (p.isShutdown()) {
+                    throw new RejectedExecutionException("keysource: the client's fetch executor is shut down");
+                }
+                queue.force(r);
+            });
+        }
+
+        @Override
+        protected void beforeExecute(Thread t, Runnable r) {
+            RUNNING.get()[0] = true;
+            busy.incrementAndGet();
+        }
+
+        @Override
+        protected void afterExecute(Runnable r, Throwable t) {
+            ending();
+        }
+
+        /**
+         * Called by a task on this pool's thread when its result is about to be handed over: from then on
+         * the thread counts as idle, so the caller's next fetch reuses it instead of starting another.
+         */
+        void ending() {
+            boolean[] running = RUNNING.get();
+            if (running[0]) {
+                running[0] = false;
+                busy.decrementAndGet();
+            }
+        }
+    }
+
+    /** Hands a fetch task to an idle thread; refuses it (so the pool adds a thread) when every thread is busy. */
     private static final class IdleFirstQueue extends LinkedBlockingQueue<Runnable> {
         private static final long serialVersionUID = 1L;
-        transient volatile ThreadPoolExecutor pool;
+        transient volatile FetchPool pool;
 
         @Override
         public boolean offer(Runnable r) {
-            ThreadPoolExecutor p = pool;
-            if (p != null && p.getPoolSize() < p.getMaximumPoolSize() && p.getActiveCount() + size() >= p.getPoolSize()) {
+            FetchPool p = pool;
+            if (p != null && p.getPoolSize() < p.getMaximumPoolSize() && p.busy.get() + size() >= p.getPoolSize()) {
                 return false;
             }
             return super.offer(r);
@@ -395,6 +447,13 @@ public final class ClientCore implements AutoCloseable {
 
         void force(Runnable r) {
             super.offer(r);
+        }
+    }
+
+    /** Tells the client's fetch pool, if {@code executor} is one, that the current task is handing over its result. */
+    static void ending(Executor executor) {
+        if (executor instanceof FetchPool) {
+            ((FetchPool) executor).ending();
         }
     }
 

@@ -198,6 +198,7 @@ public final class ResilientFetcher {
                 if (isCancelled()) {
                     return;
                 }
+                ClientCore.ending(executor); // this thread is free for the caller's next fetch
                 try {
                     cf.complete(get());
                 } catch (ExecutionException e) {

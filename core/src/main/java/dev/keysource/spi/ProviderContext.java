@@ -10,7 +10,12 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What a provider receives to build a source: settings, the environment, time and threads.
- * A backend makes no threads or clocks of its own.
+ *
+ * <p>A provider instance serves every key of one client (a {@code Keys} client holds one instance per
+ * scheme), so it should share what is expensive by backend identity (a session per address and auth, an
+ * SDK client per region and credentials) and release it when the last source using it closes. The
+ * executor and scheduler are the client's, shared by all its keys and backends; the rules for using them
+ * are on {@link #executor()} and {@link #scheduler()}.
  */
 public interface ProviderContext {
 
@@ -36,10 +41,26 @@ public interface ProviderContext {
     /** Wall-clock time, for expiry instants. */
     Clock clock();
 
-    /** Where blocking work may run. */
+    /**
+     * The client's fetch executor: where blocking work of the backend's own may run (a token renewal, a
+     * login ahead of expiry), one task at a time per piece of work.
+     *
+     * <p>It may be a user's pool of any size, even one thread, and {@link KeySource#fetch()} itself
+     * normally runs on it. So a backend must never block waiting for a task it queued to this executor
+     * (reading a child process's output, completing an HTTP exchange, a nested fetch): with one thread the
+     * fetch holding it would wait for a task queued behind it. I/O that needs threads of its own (pipe
+     * drainers, an HTTP client's selector) uses threads the backend owns and ends when the source closes,
+     * or a client library's own (the JDK {@code HttpClient} with a direct executor runs its dependent
+     * tasks on its selector thread).
+     */
     Executor executor();
 
-    /** For delays and periodic work (token renewal). */
+    /**
+     * The client's scheduler, for delays and periodic work (token renewal). Tasks must be short and never
+     * block: the default is one thread shared by every key's refresh and expiry; hand blocking work to
+     * {@link #executor()}. It may be shut down when the client closes: a {@code RejectedExecutionException}
+     * from it means "stop", not an error to report.
+     */
     ScheduledExecutorService scheduler();
 
     /** The per-attempt time limit the resilience layer applies; backends set client timeouts below it. */

@@ -102,4 +102,62 @@ class ProviderRegistryTest {
                 .isInstanceOf(SourceMisconfiguredException.class)
                 .hasMessageStartingWith("unknown setting 'nope' for scheme 'alpha'. It accepts: region, value;");
     }
+
+    @Test
+    void build_providersGiven_addToDiscoveryInsteadOfReplacingIt() {
+        // a provider for another scheme given in code: the discovered 'alpha' must still be found
+        try (KeyFetcher f = CachedKey.builder("alpha:olleh").providers(List.of(new TestProviders.Beta()))
+                .environment(Map.of()).buildFetcher()) {
+            assertThat(f.fetch().value()).isEqualTo("hello");
+        }
+        try (KeyFetcher f = CachedKey.builder("beta:ateb").providers(List.of(new TestProviders.Beta()))
+                .environment(Map.of()).buildFetcher()) {
+            assertThat(f.fetch().value()).isEqualTo("beta");
+        }
+    }
+
+    @Test
+    void build_providerGivenForDiscoveredScheme_overridesIt() {
+        try (KeyFetcher f = CachedKey.builder("dup:x").provider(new TestProviders.DupOne()).environment(Map.of())
+                .buildFetcher()) {
+            assertThat(f.ref().scheme()).isEqualTo("dup"); // no "two providers" error: the given one wins
+        }
+    }
+
+    @Test
+    void provider_knownSchemeWhoseProviderFailedToLoad_doesNotSayToAddTheDependency() {
+        ProviderRegistry r = ProviderRegistry.of(List.of(new TestProviders.Alpha()), new java.util.ArrayList<>(List.of(
+                "dev.keysource.spi.KeySourceProvider: Provider dev.keysource.vault.VaultKeySourceProvider could not be"
+                        + " instantiated (caused by java.lang.NoClassDefFoundError: io/github/jopenlibs/vault/Vault)")));
+        assertThatThrownBy(() -> r.provider("vault", "vault:x"))
+                .hasMessageContaining("Its provider is on the classpath but failed to load")
+                .hasMessageNotContaining("add the dependency");
+    }
+
+    @Test
+    void setting_nullValue_namesTheSetting() {
+        assertThatThrownBy(() -> CachedKey.builder("alpha:x").setting("region", null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("setting 'region' has no value (null): pass a value, or leave the setting out to use its"
+                        + " default");
+        assertThatThrownBy(() -> dev.keysource.Keys.builder().setting("alpha", "region", null))
+                .hasMessageContaining("setting 'region'");
+    }
+
+    @Test
+    void keysBuild_settingOfUnknownName_refusedNamingIt() {
+        assertThatThrownBy(() -> dev.keysource.Keys.builder().environment(Map.of()).setting("alpha", "regoin", "eu")
+                .build())
+                .isInstanceOf(SourceMisconfiguredException.class)
+                .hasMessageStartingWith("unknown setting 'regoin' for scheme 'alpha'. It accepts: region, value;");
+    }
+
+    @Test
+    void keys_settingIsDefault_referenceOptionWinsForItsKey() {
+        try (dev.keysource.Keys keys = dev.keysource.Keys.builder().environment(Map.of()).systemProperties(Map.of())
+                .setting("alpha", "value", "from-client").build()) {
+            assertThat(keys.get("alpha:x")).isEqualTo("from-client");
+            assertThat(keys.get("alpha:y?value=from-ref")).isEqualTo("from-ref");
+        }
+    }
 }

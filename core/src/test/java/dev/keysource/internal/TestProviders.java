@@ -56,6 +56,14 @@ public final class TestProviders {
         }
     }
 
+    /** Not registered: given in code. */
+    public static class Beta extends Alpha {
+        @Override
+        public String scheme() {
+            return "beta";
+        }
+    }
+
     /** Fails in its constructor, as a provider with a missing dependency would. */
     public static class Broken extends Alpha {
         public Broken() {

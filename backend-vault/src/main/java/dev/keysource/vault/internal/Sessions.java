@@ -68,10 +68,17 @@ public final class Sessions {
         return new VaultSession(o.address, o.namespace, http, timeout, TokenProvider.of(o), ctx.clock(), o.reference);
     }
 
-    /** One HTTP/1.1 client per session, as Vault Agent needs; follows Vault's standby redirects (307). */
+    /**
+     * One HTTP/1.1 client per session, as Vault Agent needs; follows Vault's standby redirects (307). Its
+     * dependent tasks run on its own selector thread (a direct executor): the JDK's default would add a
+     * cached pool of worker threads per session, and the fetch executor must not be used for them (a
+     * fetch blocked in {@code send} would wait on a task queued behind it: see
+     * {@link dev.keysource.spi.ProviderContext#executor()}).
+     */
     static HttpClient httpClient(SSLContext tls, Duration attemptTimeout) {
         Duration connect = attemptTimeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? attemptTimeout : MAX_CONNECT_TIMEOUT;
         HttpClient.Builder b = HttpClient.newBuilder()
+                .executor(Runnable::run)
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(connect.isZero() || connect.isNegative() ? MAX_CONNECT_TIMEOUT : connect);
