@@ -58,7 +58,7 @@ class HikariRotationTest {
                         "spring.datasource.username=" + role,
                         "spring.datasource.hikari.maximum-pool-size=2",
                         "spring.datasource.hikari.minimum-idle=0",
-                        "spring.datasource.hikari.connection-timeout=3s", // a failing test fails in seconds
+                        "spring.datasource.hikari.connection-timeout=3000", // milliseconds: a failing test fails in seconds
                         "keysource.vault.address=" + vault.address(),
                         "keysource.vault.token=" + token,
                         "keysource.ttl=1h",
