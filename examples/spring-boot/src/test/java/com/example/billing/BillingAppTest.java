@@ -41,7 +41,7 @@ class BillingAppTest {
 
     @Test
     void start_readsDatabasePasswordAndApiKeyFromVault_andFollowsTheirRotation() {
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(BillingApp.class)
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(BillingApp.class).main(BillingApp.class)
                 .web(WebApplicationType.NONE)
                 .run("--keysource.vault.address=" + vault.address(), "--keysource.vault.role-id=billing-role",
                         "--keysource.vault.secret-id=billing-secret-id", "--spring.main.banner-mode=off")) {
