@@ -126,7 +126,9 @@ class KeySourceStarterTest {
 
     @Test
     void import_wholeJsonSecretUnderPrefix_importsEveryMember() {
-        try (ConfigurableApplicationContext ctx = start("--keysource.vault.token=" + token, "--spring.config.import=keysource:vault:secret/json?prefix=api.")) {
+        try (ConfigurableApplicationContext ctx = start("--keysource.vault.token=" + token,
+                "--spring.config.import=keysource:vault:secret/json?prefix=api.,keysource:vault:secret/billing#user?property=app.user")) {
+            assertThat(ctx.getEnvironment().getProperty("app.user")).isEqualTo("billing");
             assertThat(ctx.getEnvironment().getProperty("api.url")).isEqualTo("https://api.example");
             assertThat(ctx.getEnvironment().getProperty("api.key")).isEqualTo(Canary.SECRET + "-j");
             assertThat(ctx.getEnvironment().getProperty("api.n", Integer.class)).isEqualTo(3);
