@@ -89,7 +89,7 @@ say "3. 401 storm"
 "$java" -cp "$jar" dev.keysource.benchmarks.RejectStorm "${storm_opts[@]}" --out "$raw"
 
 say "5. memory per cached key"
-for impl in map keysource caching-client; do
+for impl in map keysource keysource-standalone caching-client; do
   "$java" -XX:+UseSerialGC -Xms1g -Xmx1g -cp "$jar" dev.keysource.benchmarks.MemoryFootprint --impl "$impl" \
       --keys 10000 --out "$raw"
 done

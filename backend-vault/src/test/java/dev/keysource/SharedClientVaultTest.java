@@ -105,6 +105,18 @@ class SharedClientVaultTest {
     }
 
     @Test
+    void keysClient_userExecutorOfOneThread_loadsEveryVaultKey() {
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newFixedThreadPool(1);
+        try (Keys keys = Keys.builder().environment(env).systemProperties(Map.of()).executor(one).build()) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(keys.get(ref(i))).isEqualTo("value-" + i);
+            }
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    @Test
     void close_givenToken_neverRevoked() {
         String token = vault.createToken(Duration.ofHours(1), true);
         env.remove("KEYSOURCE_VAULT_AUTH");

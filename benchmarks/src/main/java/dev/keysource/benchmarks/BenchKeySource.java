@@ -18,7 +18,12 @@ public final class BenchKeySource implements KeySource {
     private final IntFunction<String> values;
 
     public BenchKeySource(String reference, Backend backend, IntFunction<String> values) {
-        this.ref = KeyRef.parse(Objects.requireNonNull(reference, "reference"));
+        this(KeyRef.parse(Objects.requireNonNull(reference, "reference")), backend, values);
+    }
+
+    /** A source for a reference already parsed (as a provider receives it). */
+    public BenchKeySource(KeyRef ref, Backend backend, IntFunction<String> values) {
+        this.ref = Objects.requireNonNull(ref, "ref");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.values = Objects.requireNonNull(values, "values");
     }

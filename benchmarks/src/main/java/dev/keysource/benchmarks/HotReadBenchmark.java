@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.keysource.CachedKey;
+import dev.keysource.Keys;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,7 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * during the run (TTLs of minutes).
  *
  * <ul>
- *   <li>{@code keysourceGet}: {@link CachedKey#get()}.
+ *   <li>{@code keysourceGet}: {@link CachedKey#get()} of a handle from a {@link Keys} client.
+ *   <li>{@code keysGet}: {@link Keys#get(String)} of that client (a map look-up by the reference, then the
+ *       handle's read).
  *   <li>{@code cachingClientGetSecretString}: {@code SecretCache.getSecretString} of
  *       aws-secretsmanager-caching-java 2.2.0 over {@link StubSecretsManagerClient}.
  *   <li>{@code caffeineLoadingGet}: a Caffeine {@code LoadingCache.get} with {@code refreshAfterWrite}
@@ -40,6 +43,9 @@ public class HotReadBenchmark {
     static final String SECRET_ID = "prod/claude";
     static final String VALUE = "sk-bench-0123456789abcdefghijklmnopqrstuvwxyz";
 
+    static final String REFERENCE = "bench:" + SECRET_ID;
+
+    private Keys keys;
     private CachedKey key;
     private SecretCache cachingClient;
     private LoadingCache<String, String> loading;
@@ -48,9 +54,8 @@ public class HotReadBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Backend backend = new Backend(0);
-        key = CachedKey.builder(BenchKeySource.constant("bench:" + SECRET_ID, backend, VALUE))
-                .ttl(Duration.ofMinutes(5))
-                .build();
+        keys = Keys.builder().provider(new BenchProvider(backend, id -> VALUE)).ttl(Duration.ofMinutes(5)).build();
+        key = keys.key(REFERENCE);
         cachingClient = new SecretCache(new SecretCacheConfiguration()
                 .withClient(new StubSecretsManagerClient(backend, id -> VALUE))
                 .withCacheItemTTL(TimeUnit.MINUTES.toMillis(5)));
@@ -61,6 +66,7 @@ public class HotReadBenchmark {
         floor = Caffeine.newBuilder().build();
         floor.put(SECRET_ID, VALUE);
         check(key.get(), "keysource");
+        check(keys.get(REFERENCE), "keysource client");
         check(cachingClient.getSecretString(SECRET_ID), "caching client");
         check(loading.get(SECRET_ID), "caffeine loading");
         check(floor.getIfPresent(SECRET_ID), "caffeine");
@@ -74,13 +80,18 @@ public class HotReadBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        key.close();
+        keys.close();
         cachingClient.close();
     }
 
     @Benchmark
     public String keysourceGet() {
         return key.get();
+    }
+
+    @Benchmark
+    public String keysGet() {
+        return keys.get(REFERENCE);
     }
 
     @Benchmark

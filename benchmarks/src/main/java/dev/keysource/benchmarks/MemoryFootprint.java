@@ -3,6 +3,7 @@ package dev.keysource.benchmarks;
 import com.amazonaws.secretsmanager.caching.SecretCache;
 import com.amazonaws.secretsmanager.caching.SecretCacheConfiguration;
 import dev.keysource.CachedKey;
+import dev.keysource.Keys;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
@@ -29,8 +30,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * <p>{@code --impl}:
  * <ul>
  *   <li>{@code map}: the values in a {@code ConcurrentHashMap} by id, the floor;
- *   <li>{@code keysource}: one {@link CachedKey} per secret, sharing one executor and one scheduler
- *       (what a service with many keys should pass in);
+ *   <li>{@code keysource}: one {@link Keys} client holding every secret, a {@link CachedKey} handle
+ *       held per secret (what a service with many keys does); its default executor and scheduler;
+ *   <li>{@code keysource-standalone}: one {@link CachedKey} built alone per secret, sharing one executor
+ *       and one scheduler passed in (each key is a client of one);
  *   <li>{@code keysource-default}: one {@link CachedKey} per secret, built with the defaults, so each
  *       creates its own fetch pool and scheduler thread (run with fewer keys: two threads per key);
  *   <li>{@code caching-client}: one {@code SecretCache} (max size raised to the key count) holding them all.
@@ -109,7 +112,21 @@ public final class MemoryFootprint {
                 }
                 return () -> map.clear();
             }
-            case "keysource":
+            case "keysource": {
+                Keys client = Keys.builder().provider(new BenchProvider(backend, MemoryFootprint::value))
+                        .ttl(Duration.ofMinutes(5)).maximumSize(keys).build();
+                List<CachedKey> list = new ArrayList<>(keys);
+                for (int i = 0; i < keys; i++) {
+                    CachedKey key = client.key("bench:" + id(i));
+                    key.get();
+                    list.add(key);
+                }
+                return () -> {
+                    list.clear();
+                    client.close();
+                };
+            }
+            case "keysource-standalone":
             case "keysource-default": {
                 List<CachedKey> list = new ArrayList<>(keys);
                 for (int i = 0; i < keys; i++) {
@@ -117,7 +134,7 @@ public final class MemoryFootprint {
                     String v = value(id);
                     CachedKey.Builder b = CachedKey.builder(BenchKeySource.constant("bench:" + id, backend, v))
                             .ttl(Duration.ofMinutes(5));
-                    if (impl.equals("keysource")) {
+                    if (impl.equals("keysource-standalone")) {
                         b.executor(pool).scheduler(scheduler);
                     }
                     CachedKey key = b.build();
@@ -138,7 +155,7 @@ public final class MemoryFootprint {
             }
             default:
                 throw new IllegalArgumentException(
-                        "--impl must be map, keysource, keysource-default or caching-client: " + impl);
+                        "--impl must be map, keysource, keysource-standalone, keysource-default or caching-client: " + impl);
         }
     }
 

@@ -19,10 +19,11 @@ public final class Report {
 
     static final String HEADLINE_START = "<!-- headline:start (written by run.sh; do not edit) -->";
     static final String HEADLINE_END = "<!-- headline:end -->";
-    static final String[] HOT_READS = {"keysourceGet", "cachingClientGetSecretString", "caffeineLoadingGet",
-        "caffeineGetIfPresent"};
+    static final String[] HOT_READS = {"keysourceGet", "keysGet", "cachingClientGetSecretString",
+        "caffeineLoadingGet", "caffeineGetIfPresent"};
     static final Map<String, String> HOT_READ_NAMES = Map.of(
-            "keysourceGet", "keysource `CachedKey.get()`",
+            "keysourceGet", "keysource `CachedKey.get()` (a handle)",
+            "keysGet", "keysource `Keys.get(ref)` (the client)",
             "cachingClientGetSecretString", "caching client `SecretCache.getSecretString`",
             "caffeineLoadingGet", "Caffeine `LoadingCache.get` (refreshAfterWrite + expireAfterWrite)",
             "caffeineGetIfPresent", "bare Caffeine `getIfPresent` (the floor)");
@@ -229,6 +230,11 @@ public final class Report {
                 .append(verdict(ks / cc, 20, true)).append("\n");
         md.append("- keysource ≥ 0.5× the floor: ").append(ratio(ks, floor)).append(" — ")
                 .append(verdict(ks / floor, 0.5, true)).append("\n");
+        double kg = value(t2.get("keysGet"));
+        if (!Double.isNaN(kg)) {
+            md.append("- `Keys.get(ref)` ≥ 0.3× the floor: ").append(ratio(kg, floor)).append(" — ")
+                    .append(verdict(kg / floor, 0.3, true)).append("\n");
+        }
     }
 
     private void latencySection(StringBuilder md) {
@@ -362,7 +368,8 @@ public final class Report {
         md.append("\n## 5. Memory: heap retained per cached key\n\n");
         String[][] rows = {
             {"map", "floor: the values in a `ConcurrentHashMap`"},
-            {"keysource", "keysource, one `CachedKey` per secret, shared executor and scheduler"},
+            {"keysource", "keysource, one `Keys` client, a `CachedKey` handle per secret"},
+            {"keysource-standalone", "keysource, one `CachedKey` built alone per secret, shared executor and scheduler"},
             {"keysource-default", "keysource, one `CachedKey` per secret, default executor and scheduler"},
             {"caching-client", "caching client, one `SecretCache` holding every secret"},
         };
@@ -391,6 +398,11 @@ public final class Report {
             double k = Double.parseDouble(ks.get("heapBytesPerKey"));
             double c = Double.parseDouble(cc.get("heapBytesPerKey"));
             md.append(String.format(Locale.ROOT, "%nkeysource holds %.1f× the caching client's heap per key.%n", k / c));
+        }
+        if (!ks.isEmpty()) {
+            double k = Double.parseDouble(ks.get("heapBytesPerKey"));
+            md.append(String.format(Locale.ROOT, "%nTarget: keysource ≤ 1,000 bytes of heap per key through one client:"
+                    + " %.0f — %s%n", k, verdict(k, 1000, false)));
         }
     }
 

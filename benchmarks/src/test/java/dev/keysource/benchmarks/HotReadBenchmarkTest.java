@@ -12,6 +12,7 @@ class HotReadBenchmarkTest {
         b.setUp();
         try {
             assertThat(b.keysourceGet()).isEqualTo(HotReadBenchmark.VALUE);
+            assertThat(b.keysGet()).isEqualTo(HotReadBenchmark.VALUE);
             assertThat(b.cachingClientGetSecretString()).isEqualTo(HotReadBenchmark.VALUE);
             assertThat(b.caffeineLoadingGet()).isEqualTo(HotReadBenchmark.VALUE);
             assertThat(b.caffeineGetIfPresent()).isEqualTo(HotReadBenchmark.VALUE);

@@ -19,7 +19,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,21 +59,43 @@ public final class CacheEngine implements AutoCloseable {
         }
     }
 
-    // counters, in one array
-    private static final int LOADS = 0;
-    private static final int LOAD_FAILURES = 1;
-    private static final int REFRESHES = 2;
-    private static final int REFRESH_FAILURES = 3;
-    private static final int REJECTIONS = 4;
-    private static final int EXPIRATIONS = 5;
-    private static final int ROTATIONS = 6;
+    private static final VarHandle LOADS;
+    private static final VarHandle LOAD_FAILURES;
+    private static final VarHandle REFRESHES;
+    private static final VarHandle REFRESH_FAILURES;
+    private static final VarHandle REJECTIONS;
+    private static final VarHandle EXPIRATIONS;
+    private static final VarHandle ROTATIONS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            LOADS = l.findVarHandle(CacheEngine.class, "loads", int.class);
+            LOAD_FAILURES = l.findVarHandle(CacheEngine.class, "loadFailures", int.class);
+            REFRESHES = l.findVarHandle(CacheEngine.class, "refreshes", int.class);
+            REFRESH_FAILURES = l.findVarHandle(CacheEngine.class, "refreshFailures", int.class);
+            REJECTIONS = l.findVarHandle(CacheEngine.class, "rejections", int.class);
+            EXPIRATIONS = l.findVarHandle(CacheEngine.class, "expirations", int.class);
+            ROTATIONS = l.findVarHandle(CacheEngine.class, "rotations", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ClientCore client;
     private final KeySource source;
     private final String reference;
     private final CoreConfig config;
     private final ResilientFetcher fetcher;
-    private final AtomicLongArray counts = new AtomicLongArray(7);
+    // counters (int fields: a client of many keys holds one engine per key; a key would need to refresh every
+    // second for 68 years to wrap one)
+    private volatile int loads;
+    private volatile int loadFailures;
+    private volatile int refreshes;
+    private volatile int refreshFailures;
+    private volatile int rejections;
+    private volatile int expirations;
+    private volatile int rotations;
     private final LongAdder hits;
 
     @SuppressWarnings("unused") // accessed through CURRENT
@@ -86,26 +107,43 @@ public final class CacheEngine implements AutoCloseable {
     /** The background refresh in flight, or null. */
     private volatile CompletableFuture<Secret> refreshing;
     /** Bumped by invalidate() and reject(): a refresh started before must not bring its value back. */
-    private volatile long generation;
+    private volatile int generation;
     /** The last value fetched, for ROTATED. */
     private volatile Secret lastFetched;
 
-    /** One cached value and its schedule (times on the ticker, in nanos). */
-    static final class Entry {
+    /**
+     * One cached value and its schedule (times on the ticker, in nanos). It is its own refresh task (a
+     * {@link java.util.concurrent.Callable}, so the scheduler wraps nothing): one object less per key.
+     */
+    static final class Entry implements java.util.concurrent.Callable<Void> {
+        final CacheEngine engine;
         final Secret secret;
         final long hardExpiryAt;
-        final Instant hardExpiry;
+        /** The hard expiry on the wall clock, in epoch milliseconds. */
+        final long hardExpiryMillis;
         final long refreshAt;
         /** Set (once, by CAS) before the entry leaves the cache: readers then load anew. */
         volatile boolean dead;
         volatile ScheduledFuture<?> refreshTask;
         volatile ScheduledFuture<?> expiryTask;
 
-        Entry(Secret secret, long hardExpiryAt, Instant hardExpiry, long refreshAt) {
+        Entry(CacheEngine engine, Secret secret, long hardExpiryAt, Instant hardExpiry, long refreshAt) {
+            this.engine = engine;
             this.secret = secret;
             this.hardExpiryAt = hardExpiryAt;
-            this.hardExpiry = hardExpiry;
+            this.hardExpiryMillis = hardExpiry.toEpochMilli();
             this.refreshAt = refreshAt;
+        }
+
+        Instant hardExpiry() {
+            return Instant.ofEpochMilli(hardExpiryMillis);
+        }
+
+        /** The refresh point. */
+        @Override
+        public Void call() {
+            engine.refreshPoint(this);
+            return null;
         }
 
         /** Marks the entry dead; true for the one caller that did. */
@@ -190,7 +228,7 @@ public final class CacheEngine implements AutoCloseable {
 
     /** Loads on this thread, outside any lock; the other callers wait on {@code mine}. */
     private Secret loadAsLeader(CompletableFuture<Entry> mine) {
-        counts.incrementAndGet(LOADS);
+        LOADS.getAndAdd(this, 1);
         long start = client.ticker().read();
         Entry e;
         try {
@@ -201,7 +239,7 @@ public final class CacheEngine implements AutoCloseable {
                 if (closed) {
                     throw closedException(ex);
                 }
-                counts.incrementAndGet(LOAD_FAILURES);
+                LOAD_FAILURES.getAndAdd(this, 1);
                 mine.completeExceptionally(ex);
                 emit(KeyEvent.Type.FETCH_FAILED, Duration.ofNanos(client.ticker().read() - start), null, null, ex);
                 throw ex;
@@ -296,7 +334,7 @@ public final class CacheEngine implements AutoCloseable {
         Duration serve = backendExpiry ? ttl : ttl.plus(config.staleGrace);
         long ttlNanos = saturatedNanos(ttl);
         long serveNanos = saturatedNanos(serve);
-        return new Entry(s, now + serveNanos, wallNow.plus(serve), now + refreshDelay(ttlNanos));
+        return new Entry(this, s, now + serveNanos, wallNow.plus(serve), now + refreshDelay(ttlNanos));
     }
 
     private long refreshDelay(long ttlNanos) {
@@ -308,8 +346,7 @@ public final class CacheEngine implements AutoCloseable {
 
     private void scheduleRefresh(Entry e, long delayNanos) {
         try {
-            e.refreshTask = client.scheduler().schedule(() -> refreshPoint(e), Math.max(0, delayNanos),
-                    TimeUnit.NANOSECONDS);
+            e.refreshTask = client.scheduler().schedule(e, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException ex) {
             LOG.debug("keysource: refresh of {} not scheduled: the scheduler is shut down", reference);
         }
@@ -343,7 +380,7 @@ public final class CacheEngine implements AutoCloseable {
         client.cache().asMap().remove(reference, e);
         CURRENT.compareAndSet(this, e, null);
         e.cancelTasks();
-        counts.incrementAndGet(EXPIRATIONS);
+        EXPIRATIONS.getAndAdd(this, 1);
         emit(KeyEvent.Type.EXPIRED, null, e.secret.version().orElse(null), null, null);
         LOG.warn("keysource: the value of {} reached its hard expiry without a successful refresh; the next read "
                 + "fetches it again", reference);
@@ -377,7 +414,7 @@ public final class CacheEngine implements AutoCloseable {
             }
         }
         long start = client.ticker().read();
-        long gen = generation;
+        int gen = generation;
         CompletableFuture<Secret> f;
         try {
             f = fetcher.fetchAsync(this::slow);
@@ -421,7 +458,7 @@ public final class CacheEngine implements AutoCloseable {
     }
 
     /** Installs the refreshed value unless the entry was invalidated, rejected or replaced meanwhile. */
-    private Runnable onRefreshed(Entry old, Secret s, long start, long gen) {
+    private Runnable onRefreshed(Entry old, Secret s, long start, int gen) {
         if (closed) {
             return null;
         }
@@ -445,7 +482,7 @@ public final class CacheEngine implements AutoCloseable {
             old.cancelTasks();
         }
         scheduleRefresh(n, n.refreshAt - client.ticker().read());
-        counts.incrementAndGet(REFRESHES);
+        REFRESHES.getAndAdd(this, 1);
         Duration latency = Duration.ofNanos(client.ticker().read() - start);
         return () -> {
             emit(KeyEvent.Type.REFRESHED, latency, s.version().orElse(null), null, null);
@@ -458,7 +495,7 @@ public final class CacheEngine implements AutoCloseable {
         Secret prev = lastFetched;
         lastFetched = s;
         if (prev != null && rotated(prev, s)) {
-            counts.incrementAndGet(ROTATIONS);
+            ROTATIONS.getAndAdd(this, 1);
             emit(KeyEvent.Type.ROTATED, latency, s.version().orElse(null), null, null);
         }
     }
@@ -467,7 +504,7 @@ public final class CacheEngine implements AutoCloseable {
         if (closed) {
             return null; // closing interrupted the refresh: nothing to report
         }
-        counts.incrementAndGet(REFRESH_FAILURES);
+        REFRESH_FAILURES.getAndAdd(this, 1);
         KeySourceException e = t instanceof KeySourceException ? (KeySourceException) t
                 : new KeySourceException(reference, reference + ": refresh failed: " + t.getClass().getName());
         Duration latency = Duration.ofNanos(client.ticker().read() - start);
@@ -480,9 +517,9 @@ public final class CacheEngine implements AutoCloseable {
                 scheduleRefresh(old, next);
             }
             return () -> {
-                emit(KeyEvent.Type.REFRESH_FAILED, latency, null, old.hardExpiry, e);
+                emit(KeyEvent.Type.REFRESH_FAILED, latency, null, old.hardExpiry(), e);
                 LOG.warn("keysource: refreshing {} failed; serving the previous value until {} ({} ms): {}", reference,
-                        old.hardExpiry, Duration.ofNanos(Math.max(0, remaining)).toMillis(), e.getMessage());
+                        old.hardExpiry(), Duration.ofNanos(Math.max(0, remaining)).toMillis(), e.getMessage());
             };
         }
         return () -> {
@@ -518,7 +555,7 @@ public final class CacheEngine implements AutoCloseable {
         client.cache().asMap().remove(reference, e);
         CURRENT.compareAndSet(this, e, null);
         e.cancelTasks();
-        counts.incrementAndGet(REJECTIONS);
+        REJECTIONS.getAndAdd(this, 1);
         emit(KeyEvent.Type.REJECTED, null, e.secret.version().orElse(null), null, null);
         LOG.info("keysource: the value of {} was rejected by its user (e.g. HTTP 401/403); the next read fetches a new "
                 + "one", reference);
@@ -567,9 +604,8 @@ public final class CacheEngine implements AutoCloseable {
     }
 
     public KeyStats stats() {
-        return new KeyStats(hits != null ? hits.sum() : 0, counts.get(LOADS), counts.get(LOAD_FAILURES),
-                counts.get(REFRESHES), counts.get(REFRESH_FAILURES), counts.get(REJECTIONS), counts.get(EXPIRATIONS),
-                counts.get(ROTATIONS), fetcher.attempts());
+        return new KeyStats(hits != null ? hits.sum() : 0, loads, loadFailures, refreshes, refreshFailures, rejections,
+                expirations, rotations, fetcher.attempts());
     }
 
     public String reference() {

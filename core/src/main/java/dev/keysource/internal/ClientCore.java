@@ -63,10 +63,11 @@ public final class ClientCore implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<ExecutorService> owned = new ArrayList<>();
     private final Cache<String, CacheEngine.Entry> cache;
-    /** Keys by canonical reference. */
-    private final ConcurrentHashMap<String, CacheEngine> engines = new ConcurrentHashMap<>();
-    /** Keys by the reference string as the caller wrote it (one look-up on the read path). */
-    private final ConcurrentHashMap<String, CacheEngine> aliases = new ConcurrentHashMap<>();
+    /**
+     * Keys by canonical reference, and by each other spelling callers used ({@code #field} before the
+     * options, ...): one look-up on the read path, one node per key when written canonically.
+     */
+    private final ConcurrentHashMap<String, CacheEngine> byName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ResilientFetcher.Policy> policies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CoreConfig> configs = new ConcurrentHashMap<>();
     private volatile KeyListener[] listeners;
@@ -147,10 +148,7 @@ public final class ClientCore implements AutoCloseable {
         if (key == null || e == null || !cause.wasEvicted()) {
             return;
         }
-        CacheEngine engine = engines.get(key);
-        if (engine == null) {
-            return;
-        }
+        CacheEngine engine = e.engine;
         if (cause == RemovalCause.EXPIRED) {
             engine.expire(e);
         } else {
@@ -182,7 +180,7 @@ public final class ClientCore implements AutoCloseable {
 
     /** The key of {@code reference}: one map look-up once it is known; created (no I/O) on first use. */
     public CacheEngine engine(String reference) {
-        CacheEngine e = aliases.get(reference);
+        CacheEngine e = byName.get(reference);
         if (e != null) {
             return e;
         }
@@ -191,12 +189,12 @@ public final class ClientCore implements AutoCloseable {
 
     /** The key of {@code reference} if it exists, without creating it. */
     public CacheEngine existing(String reference) {
-        CacheEngine e = aliases.get(reference);
+        CacheEngine e = byName.get(reference);
         if (e != null) {
             return e;
         }
         try {
-            return engines.get(canonical(reference));
+            return byName.get(canonical(reference));
         } catch (RuntimeException ex) {
             return null;
         }
@@ -212,7 +210,7 @@ public final class ClientCore implements AutoCloseable {
         KeySourceProvider provider = registry.provider(KeyRef.schemeOf(reference), reference);
         KeyRef ref = provider.opaqueLocation() ? KeyRef.parseOpaque(reference) : KeyRef.parse(reference);
         String canonical = ref.toString();
-        CacheEngine e = engines.get(canonical);
+        CacheEngine e = byName.get(canonical);
         if (e == null) {
             Map<String, String> code = parts.settingsFor(ref.scheme());
             ClientParts.checkOptions(provider, ref, code);
@@ -233,7 +231,9 @@ public final class ClientCore implements AutoCloseable {
             }
             e = adopt(source, config);
         }
-        aliases.putIfAbsent(reference, e);
+        if (!reference.equals(canonical)) {
+            byName.putIfAbsent(reference, e);
+        }
         return e;
     }
 
@@ -242,14 +242,13 @@ public final class ClientCore implements AutoCloseable {
         CacheEngine made = new CacheEngine(this, source, config,
                 policies.computeIfAbsent(ResilientFetcher.Policy.keyOf(config), k -> ResilientFetcher.Policy.of(config)),
                 parts.recordHits);
-        CacheEngine won = engines.putIfAbsent(made.reference(), made);
+        CacheEngine won = byName.putIfAbsent(made.reference(), made);
         if (won != null) {
             source.close(); // another caller created it first
             return won;
         }
-        aliases.putIfAbsent(made.reference(), made);
         if (closed) { // closed meanwhile: do not leave an open source behind
-            engines.remove(made.reference(), made);
+            byName.remove(made.reference(), made);
             made.close();
             ensureOpen();
         }
@@ -272,7 +271,11 @@ public final class ClientCore implements AutoCloseable {
 
     /** Canonical references of the keys of this client. */
     public Set<String> references() {
-        return new TreeSet<>(engines.keySet());
+        Set<String> refs = new TreeSet<>();
+        for (CacheEngine e : byName.values()) {
+            refs.add(e.reference());
+        }
+        return refs;
     }
 
     // ------------------------------------------------------------------------------------------- shared parts
@@ -336,7 +339,7 @@ public final class ClientCore implements AutoCloseable {
         }
         closed = true;
         RuntimeException first = null;
-        for (CacheEngine e : engines.values()) {
+        for (CacheEngine e : new java.util.LinkedHashSet<>(byName.values())) {
             try {
                 e.close();
             } catch (RuntimeException ex) {
@@ -347,8 +350,7 @@ public final class ClientCore implements AutoCloseable {
                 }
             }
         }
-        engines.clear();
-        aliases.clear();
+        byName.clear();
         cache.invalidateAll();
         owned.forEach(ExecutorService::shutdownNow);
         if (first != null) {

@@ -188,7 +188,8 @@ public final class ClientParts {
     /** Refuses a reference option or a code setting the scheme does not accept, listing those it does. */
     public static void checkOptions(KeySourceProvider provider, KeyRef ref, Map<String, String> settings) {
         Set<String> accepted = new TreeSet<>(provider.options());
-        for (String name : ref.options().keySet()) {
+        // no keySet() of an empty map: its view would be kept with every key of a client
+        for (String name : ref.options().isEmpty() ? Set.<String>of() : ref.options().keySet()) {
             if (!accepted.contains(name) && !CoreConfig.NAMES.contains(name)) {
                 throw new InvalidReferenceException(ref.toString(), "unknown option '" + name + "' in reference '" + ref
                         + "'. Scheme '" + ref.scheme() + "' accepts: " + (accepted.isEmpty() ? "(none of its own)"

@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,16 +38,26 @@ public final class ResilientFetcher {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.keysource");
 
+    private static final java.lang.invoke.VarHandle ATTEMPTS;
+
+    static {
+        try {
+            ATTEMPTS = java.lang.invoke.MethodHandles.lookup().findVarHandle(ResilientFetcher.class, "attemptsMade",
+                    long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // per key: kept small, a client of many keys holds one of these per key
     private final KeySource source;
     private final String reference;
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
-    private final Duration timeout;
-    private final Duration slowThreshold;
-    private final RetryConfig retryConfig;
-    private final TimeLimiter timeLimiter;
-    private final LongAdder attemptsMade = new LongAdder();
+    private final Policy policy;
+    @SuppressWarnings("unused") // through ATTEMPTS
+    private volatile long attemptsMade;
 
     public ResilientFetcher(KeySource source, CoreConfig config, Executor executor, ScheduledExecutorService scheduler,
                             Ticker ticker) {
@@ -63,10 +72,7 @@ public final class ResilientFetcher {
         this.executor = executor;
         this.scheduler = scheduler;
         this.ticker = ticker;
-        this.timeout = policy.timeout;
-        this.slowThreshold = policy.slowThreshold;
-        this.retryConfig = policy.retryConfig;
-        this.timeLimiter = policy.timeLimiter;
+        this.policy = policy;
     }
 
     /**
@@ -107,7 +113,7 @@ public final class ResilientFetcher {
 
     /** Backend calls made so far, counting each attempt. */
     public long attempts() {
-        return attemptsMade.sum();
+        return attemptsMade;
     }
 
     /**
@@ -133,11 +139,11 @@ public final class ResilientFetcher {
     private CompletableFuture<Secret> startFetch(Consumer<Duration> onSlow) {
         long start = ticker.read();
         AtomicInteger attempt = new AtomicInteger();
-        Retry retry = Retry.of(reference, retryConfig);
+        Retry retry = Retry.of(reference, policy.retryConfig);
         CompletableFuture<Secret> result = retry.executeCompletionStage(scheduler, () -> {
             attempt.incrementAndGet();
-            attemptsMade.increment();
-            return timeLimiter.executeCompletionStage(scheduler, this::attempt)
+            ATTEMPTS.getAndAdd(this, 1L);
+            return policy.timeLimiter.executeCompletionStage(scheduler, this::attempt)
                     .handle((secret, failure) -> {
                         if (failure != null) {
                             throw new CompletionException(classify(failure));
@@ -157,10 +163,10 @@ public final class ResilientFetcher {
             if (!result.isDone()) {
                 Duration elapsed = Duration.ofNanos(ticker.read() - start);
                 LOG.warn("keysource: fetching {} has taken {} ms and is still running (attempt {}; slow-fetch "
-                        + "threshold {} ms)", reference, elapsed.toMillis(), attempt.get(), slowThreshold.toMillis());
+                        + "threshold {} ms)", reference, elapsed.toMillis(), attempt.get(), policy.slowThreshold.toMillis());
                 onSlow.accept(elapsed);
             }
-            }, slowThreshold.toNanos(), TimeUnit.NANOSECONDS);
+            }, policy.slowThreshold.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return result; // no slow-fetch warning for a fetch of a closing client
         }
@@ -225,7 +231,7 @@ public final class ResilientFetcher {
     }
 
     private KeySourceException classify(Throwable t) {
-        return classifyStatic(t, reference, timeout);
+        return classifyStatic(t, reference, policy.timeout);
     }
 
     private static KeySourceException classifyStatic(Throwable t, String reference) {
