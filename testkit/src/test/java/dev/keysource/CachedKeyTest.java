@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** The cache rules of DESIGN §5, on fake time. */
+/** The cache rules of docs/design.md §5, on fake time. */
 class CachedKeyTest {
 
     private final FakeTime time = new FakeTime();

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Resolves a named setting by the precedence of DESIGN §8: code > reference option > system
+ * Resolves a named setting by the precedence of docs/design.md §8: code > reference option > system
  * property > environment. Records what it consulted (names and origins, never values).
  */
 public final class SettingsSource {

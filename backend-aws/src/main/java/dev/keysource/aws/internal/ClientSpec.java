@@ -106,7 +106,7 @@ public final class ClientSpec {
 
     /**
      * Resolves region, endpoint and credentials for {@code ref} from settings and the injected
-     * environment (DESIGN §6.3).
+     * environment (docs/design.md §6).
      *
      * @throws SourceMisconfiguredException with a message that says what to set
      */
