@@ -7,11 +7,16 @@ public class InvalidReferenceException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public InvalidReferenceException(String reference, String message) {
-        super(reference, message);
+    public InvalidReferenceException(String reference, String detail) {
+        super(reference, detail);
     }
 
-    public InvalidReferenceException(String reference, String message, Throwable cause) {
-        super(reference, message, cause);
+    public InvalidReferenceException(String reference, String detail, Throwable cause) {
+        super(reference, detail, cause);
+    }
+
+    /** A copy recording the attempts made (see {@link KeySourceException#withAttempts(int)}). */
+    InvalidReferenceException(KeySourceException original, int attempts) {
+        super(original, attempts);
     }
 }

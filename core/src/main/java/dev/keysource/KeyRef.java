@@ -320,6 +320,7 @@ public final class KeyRef {
     }
 
     private static InvalidReferenceException invalid(String text, String why) {
-        return new InvalidReferenceException(text, "invalid reference '" + text + "': " + why);
+        // the message is "<text>: invalid reference: <why>" (the exception puts the text in front)
+        return new InvalidReferenceException(text, "invalid reference: " + why);
     }
 }

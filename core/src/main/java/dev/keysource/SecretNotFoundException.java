@@ -12,11 +12,16 @@ public class SecretNotFoundException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SecretNotFoundException(String reference, String message) {
-        super(reference, message);
+    public SecretNotFoundException(String reference, String detail) {
+        super(reference, detail);
     }
 
-    public SecretNotFoundException(String reference, String message, Throwable cause) {
-        super(reference, message, cause);
+    public SecretNotFoundException(String reference, String detail, Throwable cause) {
+        super(reference, detail, cause);
+    }
+
+    /** A copy recording the attempts made (see {@link KeySourceException#withAttempts(int)}). */
+    SecretNotFoundException(KeySourceException original, int attempts) {
+        super(original, attempts);
     }
 }

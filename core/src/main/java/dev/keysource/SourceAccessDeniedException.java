@@ -7,11 +7,16 @@ public class SourceAccessDeniedException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceAccessDeniedException(String reference, String message) {
-        super(reference, message);
+    public SourceAccessDeniedException(String reference, String detail) {
+        super(reference, detail);
     }
 
-    public SourceAccessDeniedException(String reference, String message, Throwable cause) {
-        super(reference, message, cause);
+    public SourceAccessDeniedException(String reference, String detail, Throwable cause) {
+        super(reference, detail, cause);
+    }
+
+    /** A copy recording the attempts made (see {@link KeySourceException#withAttempts(int)}). */
+    SourceAccessDeniedException(KeySourceException original, int attempts) {
+        super(original, attempts);
     }
 }

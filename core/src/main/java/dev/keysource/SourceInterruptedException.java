@@ -7,11 +7,16 @@ public class SourceInterruptedException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceInterruptedException(String reference, String message) {
-        super(reference, message);
+    public SourceInterruptedException(String reference, String detail) {
+        super(reference, detail);
     }
 
-    public SourceInterruptedException(String reference, String message, Throwable cause) {
-        super(reference, message, cause);
+    public SourceInterruptedException(String reference, String detail, Throwable cause) {
+        super(reference, detail, cause);
+    }
+
+    /** A copy recording the attempts made (see {@link KeySourceException#withAttempts(int)}). */
+    SourceInterruptedException(KeySourceException original, int attempts) {
+        super(original, attempts);
     }
 }

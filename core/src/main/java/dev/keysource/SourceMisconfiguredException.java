@@ -7,11 +7,16 @@ public class SourceMisconfiguredException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceMisconfiguredException(String reference, String message) {
-        super(reference, message);
+    public SourceMisconfiguredException(String reference, String detail) {
+        super(reference, detail);
     }
 
-    public SourceMisconfiguredException(String reference, String message, Throwable cause) {
-        super(reference, message, cause);
+    public SourceMisconfiguredException(String reference, String detail, Throwable cause) {
+        super(reference, detail, cause);
+    }
+
+    /** A copy recording the attempts made (see {@link KeySourceException#withAttempts(int)}). */
+    SourceMisconfiguredException(KeySourceException original, int attempts) {
+        super(original, attempts);
     }
 }

@@ -7,11 +7,16 @@ public class SourceTimeoutException extends SourceUnavailableException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceTimeoutException(String reference, String message) {
-        super(reference, message);
+    public SourceTimeoutException(String reference, String detail) {
+        super(reference, detail);
     }
 
-    public SourceTimeoutException(String reference, String message, Throwable cause) {
-        super(reference, message, cause);
+    public SourceTimeoutException(String reference, String detail, Throwable cause) {
+        super(reference, detail, cause);
+    }
+
+    /** A copy recording the attempts made (see {@link KeySourceException#withAttempts(int)}). */
+    SourceTimeoutException(KeySourceException original, int attempts) {
+        super(original, attempts);
     }
 }

@@ -7,16 +7,16 @@ public class SourceUnavailableException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceUnavailableException(String reference, String message) {
-        super(reference, message);
+    public SourceUnavailableException(String reference, String detail) {
+        super(reference, detail);
     }
 
-    public SourceUnavailableException(String reference, String message, Throwable cause) {
-        super(reference, message, cause);
+    public SourceUnavailableException(String reference, String detail, Throwable cause) {
+        super(reference, detail, cause);
     }
 
-    @Override
-    public boolean isTransient() {
-        return true;
+    /** A copy recording the attempts made (see {@link KeySourceException#withAttempts(int)}). */
+    SourceUnavailableException(KeySourceException original, int attempts) {
+        super(original, attempts);
     }
 }

@@ -56,12 +56,12 @@ public final class SecretsManagerKeySources {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(ref, "ref");
         if (!SecretsManagerKeySourceProvider.SCHEME.equals(ref.scheme())) {
-            throw new InvalidReferenceException(ref.toString(), "reference '" + ref + "' is not an "
+            throw new InvalidReferenceException(ref.toString(), "this is not an "
                     + SecretsManagerKeySourceProvider.SCHEME + ": reference; write aws-sm:NAME-OR-ARN[#field]");
         }
         for (String option : CLIENT_OPTIONS) {
             if (ref.option(option).isPresent()) {
-                throw new InvalidReferenceException(ref.toString(), "reference '" + ref + "' sets '" + option
+                throw new InvalidReferenceException(ref.toString(), "the reference sets '" + option
                         + "', but the SecretsManagerClient passed in decides region, profile and endpoint; remove '"
                         + option + "' from the reference or configure it on the client");
             }

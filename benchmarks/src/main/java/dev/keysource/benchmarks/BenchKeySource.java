@@ -45,7 +45,7 @@ public final class BenchKeySource implements KeySource {
         try {
             n = backend.call();
         } catch (Backend.Interrupted e) {
-            throw new SourceInterruptedException(ref.toString(), ref + ": interrupted while fetching from the "
+            throw new SourceInterruptedException(ref.toString(), "interrupted while fetching from the "
                     + "benchmark backend; the thread's interrupt flag is set");
         }
         return Secret.builder(values.apply(n)).version("v" + n).build();

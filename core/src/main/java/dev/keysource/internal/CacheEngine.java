@@ -286,7 +286,7 @@ public final class CacheEngine implements AutoCloseable {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new SourceInterruptedException(reference,
-                    reference + ": interrupted while waiting for the secret; the fetch was abandoned", ie);
+                    "interrupted while waiting for the secret; the fetch was abandoned", ie);
         } catch (ExecutionException ee) {
             Throwable c = ee.getCause();
             if (c instanceof SourceInterruptedException || c instanceof IllegalStateException && closed) {
@@ -530,7 +530,7 @@ public final class CacheEngine implements AutoCloseable {
         }
         REFRESH_FAILURES.getAndAdd(this, 1);
         KeySourceException e = t instanceof KeySourceException ? (KeySourceException) t
-                : new KeySourceException(reference, reference + ": refresh failed: " + t.getClass().getName());
+                : new KeySourceException(reference, "refresh failed: " + t.getClass().getName());
         Duration latency = Duration.ofNanos(client.ticker().read() - start);
         boolean serving = old != null && !old.dead && client.cache().asMap().get(reference) == old;
         if (serving) {

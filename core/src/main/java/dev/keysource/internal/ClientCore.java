@@ -178,8 +178,8 @@ public final class ClientCore implements AutoCloseable {
             try {
                 provider = registry.provider(scheme, scheme + ":");
             } catch (dev.keysource.InvalidReferenceException ex) {
-                throw new SourceMisconfiguredException(scheme + ":", "settings given for scheme '" + scheme
-                        + "', which no backend serves: " + ex.getMessage(), ex);
+                throw new SourceMisconfiguredException(null, "settings given for scheme '" + scheme
+                        + "', which no backend serves: " + ex.detail(), ex);
             }
             ClientParts.checkOptions(provider, KeyRef.of(scheme, "settings", Map.of(), null), e.getValue());
         }
@@ -235,8 +235,7 @@ public final class ClientCore implements AutoCloseable {
                     config.timeout);
             KeySource source = provider.create(ref, ctx); // outside any map lock
             if (source == null) {
-                throw new SourceMisconfiguredException(canonical, "provider " + provider.getClass().getName()
-                        + " returned no source for " + ref + "; this is a bug in the provider");
+                throw ClientParts.noSource(canonical, provider);
             }
             e = adopt(source, config);
         }

@@ -187,11 +187,17 @@ public final class ClientParts {
             }
             if (b.source == null) {
                 b.closer.run();
-                throw new SourceMisconfiguredException(b.ref.toString(), "provider " + provider.getClass().getName()
-                        + " returned no source for " + b.ref + "; this is a bug in the provider");
+                throw noSource(b.ref.toString(), provider);
             }
         }
         return b;
+    }
+
+    /** A provider broke its contract by returning no source: an internal error, not a configuration one. */
+    static dev.keysource.InternalKeySourceException noSource(String reference, KeySourceProvider provider) {
+        return new dev.keysource.InternalKeySourceException(reference, "internal error: provider "
+                + provider.getClass().getName() + " returned no source (a bug in the provider, not in your "
+                + "configuration); please report it at " + dev.keysource.InternalKeySourceException.REPORT_URL);
     }
 
     /** Refuses a reference option or a code setting the scheme does not accept, listing those it does. */
@@ -203,8 +209,7 @@ public final class ClientParts {
             if (!accepted.contains(name) && !CoreConfig.NAMES.contains(name)) {
                 Set<String> all = new TreeSet<>(inReference);
                 all.addAll(CoreConfig.NAMES);
-                throw new InvalidReferenceException(ref.toString(), "unknown option '" + name + "' in reference '" + ref
-                        + "'" + Suggest.nearest(name, all).map(n -> " (did you mean '" + n + "'?)").orElse("")
+                throw new InvalidReferenceException(ref.toString(), "unknown option '" + name + "'" + Suggest.nearest(name, all).map(n -> " (did you mean '" + n + "'?)").orElse("")
                         + ". Scheme '" + ref.scheme() + "' accepts: " + (inReference.isEmpty() ? "(none of its own)"
                         : String.join(", ", inReference)) + "; and the core options: "
                         + String.join(", ", new TreeSet<>(CoreConfig.NAMES)));

@@ -112,8 +112,7 @@ public final class ProviderRegistry {
     public KeySourceProvider provider(String scheme, String reference) {
         List<KeySourceProvider> ps = byScheme.get(scheme);
         if (ps == null) {
-            StringBuilder sb = new StringBuilder("unknown scheme '").append(scheme).append("' in reference '")
-                    .append(reference).append("'. ");
+            StringBuilder sb = new StringBuilder("unknown scheme '").append(scheme).append("'. ");
             sb.append(byScheme.isEmpty() ? "No keysource backends are on the classpath"
                     : "Schemes on the classpath: " + String.join(", ", byScheme.keySet()));
             sb.append('.');

@@ -1,5 +1,6 @@
 package dev.keysource.internal;
 
+import dev.keysource.InternalKeySourceException;
 import dev.keysource.KeySourceException;
 import dev.keysource.Secret;
 import dev.keysource.SourceInterruptedException;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One resilient fetch: each attempt runs {@link KeySource#fetch()} on the executor under a
- * resilience4j {@link TimeLimiter}; transient failures ({@link SourceUnavailableException}, including
- * timeouts) are retried by a resilience4j {@link Retry} with exponential backoff and jitter, delays on
+ * resilience4j {@link TimeLimiter}; transient failures ({@link KeySourceException#isTransient()}, the one
+ * retry rule: {@link SourceUnavailableException}, including timeouts) are retried by a resilience4j {@link Retry} with exponential backoff and jitter, delays on
  * the scheduler. A fetch still running after the slow threshold logs one warning.
  */
 public final class ResilientFetcher {
@@ -92,7 +93,7 @@ public final class ResilientFetcher {
             this.retryConfig = RetryConfig.custom()
                     .maxAttempts(config.attempts)
                     .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(config.backoff, 2.0, 0.5))
-                    .retryOnException(t -> unwrap(t) instanceof SourceUnavailableException)
+                    .retryOnException(ResilientFetcher::retried)
                     .failAfterMaxAttempts(false)
                     .build();
             this.timeLimiter = TimeLimiter.of("keysource", TimeLimiterConfig.custom()
@@ -109,6 +110,12 @@ public final class ResilientFetcher {
         public static String keyOf(CoreConfig c) {
             return c.attempts + "|" + c.backoff + "|" + c.timeout + "|" + c.slowThreshold;
         }
+    }
+
+    /** The retry predicate: the one rule, {@link KeySourceException#isTransient()} of the classified failure. */
+    static boolean retried(Throwable failure) {
+        Throwable c = unwrap(failure);
+        return c instanceof KeySourceException && ((KeySourceException) c).isTransient();
     }
 
     /** Backend calls made so far, counting each attempt. */
@@ -133,7 +140,7 @@ public final class ResilientFetcher {
 
     private SourceUnavailableException rejected(RejectedExecutionException e) {
         return new SourceUnavailableException(reference,
-                reference + ": cannot run the fetch: the executor or scheduler rejected it (is the client closed?)", e);
+                "cannot run the fetch: the executor or scheduler rejected it (is the client closed?)", e);
     }
 
     private CompletableFuture<Secret> startFetch(Consumer<Duration> onSlow) {
@@ -190,7 +197,7 @@ public final class ResilientFetcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceInterruptedException(reference,
-                    reference + ": interrupted while waiting for the secret; the fetch was abandoned", e);
+                    "interrupted while waiting for the secret; the fetch was abandoned", e);
         } catch (ExecutionException e) {
             throw classifyStatic(e.getCause(), reference);
         }
@@ -225,7 +232,7 @@ public final class ResilientFetcher {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
             cf.completeExceptionally(new SourceUnavailableException(reference,
-                    reference + ": cannot run the fetch: the executor rejected it (is the client closed?)", e));
+                    "cannot run the fetch: the executor rejected it (is the client closed?)", e));
         }
         return cf;
     }
@@ -244,24 +251,23 @@ public final class ResilientFetcher {
             return (KeySourceException) c;
         }
         if (c instanceof TimeoutException) {
-            return new SourceTimeoutException(reference, reference + ": the backend did not answer within the time limit"
+            return new SourceTimeoutException(reference, "the backend did not answer within the time limit"
                     + (timeout != null ? " of " + timeout.toMillis() + " ms" : "")
                     + "; check the backend's health and network, or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", null);
         }
         if (c instanceof InterruptedException) {
             Thread.currentThread().interrupt();
-            return new SourceInterruptedException(reference, reference + ": interrupted while fetching", c);
+            return new SourceInterruptedException(reference, "interrupted while fetching", c);
         }
         if (c instanceof RejectedExecutionException) {
-            return new SourceUnavailableException(reference, reference + ": cannot run the fetch: the executor or"
+            return new SourceUnavailableException(reference, "cannot run the fetch: the executor or"
                     + " scheduler rejected it (is the client closed?)", c);
         }
         if (c instanceof java.util.concurrent.CancellationException) {
-            return new SourceInterruptedException(reference, reference + ": the fetch was cancelled", null);
+            return new SourceInterruptedException(reference, "the fetch was cancelled", null);
         }
-        // a backend broke its contract (threw something unclassified): report it as a bug, without its message
-        return new dev.keysource.SourceMisconfiguredException(reference, reference + ": the backend failed with an "
-                + "unexpected " + c.getClass().getName() + "; this is a bug in the backend, please report it", null);
+        // a backend broke its contract (threw something unclassified): an internal error, without its message
+        return InternalKeySourceException.unexpected(reference, "the backend", c);
     }
 
     static Throwable unwrap(Throwable t) {

@@ -137,7 +137,7 @@ public final class FakeKeySource implements KeySource {
                     g.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new SourceInterruptedException(ref.toString(), ref + ": interrupted at the gate", e);
+                    throw new SourceInterruptedException(ref.toString(), "interrupted at the gate", e);
                 }
             }
             long nanos = latency.toNanos();
@@ -147,7 +147,7 @@ public final class FakeKeySource implements KeySource {
                     LockSupport.parkNanos(left);
                     if (Thread.interrupted()) {
                         Thread.currentThread().interrupt();
-                        throw new SourceInterruptedException(ref.toString(), ref + ": interrupted", null);
+                        throw new SourceInterruptedException(ref.toString(), "interrupted", null);
                     }
                 }
             }

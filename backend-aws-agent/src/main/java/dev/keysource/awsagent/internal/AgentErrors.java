@@ -58,7 +58,7 @@ final class AgentErrors {
         } catch (Json.Malformed e) {
             type = null;
         }
-        String at = reference + ": " + target.where() + " answered " + status;
+        String at = target.where() + " answered " + status;
         if (type != null) {
             if (type.contains("#")) { // "com.amazonaws...#ResourceNotFoundException" in some AWS error shapes
                 type = type.substring(type.lastIndexOf('#') + 1);

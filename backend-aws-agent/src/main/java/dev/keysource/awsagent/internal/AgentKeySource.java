@@ -126,7 +126,7 @@ public final class AgentKeySource implements KeySource {
             body = in == null ? new byte[0] : readBounded(in);
         } catch (ClosedByInterruptException | InterruptedIOException e) {
             if (e instanceof SocketTimeoutException && !Thread.currentThread().isInterrupted()) {
-                throw new SourceTimeoutException(reference, reference + ": " + target.where() + " did not answer within "
+                throw new SourceTimeoutException(reference, target.where() + " did not answer within "
                         + readTimeoutMs + " ms; check the agent's log (it may be waiting on Secrets Manager)", e);
             }
             throw interrupted();
@@ -134,7 +134,7 @@ public final class AgentKeySource implements KeySource {
             if (c != null) {
                 c.disconnect();
             }
-            throw new SourceUnavailableException(reference, reference + ": nothing answers at 127.0.0.1:" + target.port
+            throw new SourceUnavailableException(reference, "nothing answers at 127.0.0.1:" + target.port
                     + " (" + e.getMessage() + "); is the Secrets Manager Agent running on this node (or the AWS "
                     + "Parameters and Secrets Lambda Extension layer added to the function)? Set 'port' or "
                     + SecretsManagerAgentProvider.PORT_VARIABLE + " if it listens elsewhere", e);
@@ -145,7 +145,7 @@ public final class AgentKeySource implements KeySource {
             if (Thread.currentThread().isInterrupted()) {
                 throw interrupted();
             }
-            throw new SourceUnavailableException(reference, reference + ": reading from " + target.where()
+            throw new SourceUnavailableException(reference, "reading from " + target.where()
                     + " failed (" + e.getClass().getSimpleName() + "); retried", e);
         }
         if (Thread.currentThread().isInterrupted()) {
@@ -162,12 +162,12 @@ public final class AgentKeySource implements KeySource {
         try {
             parsed = Json.parse(new String(body, StandardCharsets.UTF_8));
         } catch (Json.Malformed e) {
-            throw new SourceUnavailableException(reference, reference + ": " + target.where() + " answered 200 with a "
+            throw new SourceUnavailableException(reference, target.where() + " answered 200 with a "
                     + "body that is not JSON (" + e.getMessage() + "); is something other than the agent listening on "
                     + "port " + target.port + "?");
         }
         if (!(parsed instanceof Map)) {
-            throw new SourceUnavailableException(reference, reference + ": " + target.where() + " answered 200 with "
+            throw new SourceUnavailableException(reference, target.where() + " answered 200 with "
                     + "JSON that is not a GetSecretValue response; is something other than the agent listening on port "
                     + target.port + "?");
         }
@@ -182,13 +182,13 @@ public final class AgentKeySource implements KeySource {
                 try {
                     b = Secret.builder(Json.field((String) string, target.field));
                 } catch (Json.FieldUnreadable e) {
-                    throw new SourceMisconfiguredException(reference, reference + ": the secret '" + target.secretId
+                    throw new SourceMisconfiguredException(reference, "the secret '" + target.secretId
                             + "' " + e.getMessage());
                 }
             }
         } else if (binary instanceof String) {
             if (target.field != null) {
-                throw new SourceMisconfiguredException(reference, reference + ": the secret '" + target.secretId
+                throw new SourceMisconfiguredException(reference, "the secret '" + target.secretId
                         + "' holds binary data (SecretBinary), not a JSON SecretString, so it has no field '"
                         + target.field + "'; remove '#" + target.field + "' to read the bytes");
             }
@@ -196,12 +196,12 @@ public final class AgentKeySource implements KeySource {
             try {
                 bytes = Base64.getDecoder().decode((String) binary);
             } catch (IllegalArgumentException e) {
-                throw new SourceUnavailableException(reference, reference + ": " + target.where() + " answered with a "
+                throw new SourceUnavailableException(reference, target.where() + " answered with a "
                         + "SecretBinary that is not base64");
             }
             b = Secret.builderOfBytes(bytes);
         } else {
-            throw new SourceUnavailableException(reference, reference + ": " + target.where() + " answered with "
+            throw new SourceUnavailableException(reference, target.where() + " answered with "
                     + "neither SecretString nor SecretBinary; is something other than the agent listening on port "
                     + target.port + "?");
         }
@@ -234,7 +234,7 @@ public final class AgentKeySource implements KeySource {
 
     private SourceInterruptedException interrupted() {
         Thread.currentThread().interrupt();
-        return new SourceInterruptedException(reference, reference + ": interrupted while reading from "
+        return new SourceInterruptedException(reference, "interrupted while reading from "
                 + target.where());
     }
 

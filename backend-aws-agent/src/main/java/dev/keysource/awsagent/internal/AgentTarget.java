@@ -42,7 +42,7 @@ public final class AgentTarget {
     public static AgentTarget resolve(KeyRef ref, ProviderContext context) {
         String reference = ref.toString();
         if (ref.location().isBlank()) {
-            throw new SourceMisconfiguredException(reference, reference + ": no secret name or ARN after '"
+            throw new SourceMisconfiguredException(reference, "no secret name or ARN after '"
                     + SecretsManagerAgentProvider.SCHEME + ":'; write aws-sm-agent:<name or ARN>[#field]");
         }
         int port = SecretsManagerAgentProvider.DEFAULT_PORT;
@@ -60,7 +60,7 @@ public final class AgentTarget {
         Optional<String> stage = context.setting(SecretsManagerAgentProvider.STAGE).filter(s -> !s.isBlank());
         Optional<String> version = context.setting(SecretsManagerAgentProvider.VERSION).filter(s -> !s.isBlank());
         if (stage.isPresent() && version.isPresent()) {
-            throw new SourceMisconfiguredException(reference, reference + ": both 'stage' and 'version' are set; "
+            throw new SourceMisconfiguredException(reference, "both 'stage' and 'version' are set; "
                     + "a request names one staging label or one version id, so remove one of them");
         }
         Path tokenFile = Path.of(context.setting(SecretsManagerAgentProvider.TOKEN_FILE)
@@ -77,7 +77,7 @@ public final class AgentTarget {
             p = -1;
         }
         if (p < 1 || p > 65535) {
-            throw new SourceMisconfiguredException(reference, reference + ": the agent port from " + origin
+            throw new SourceMisconfiguredException(reference, "the agent port from " + origin
                     + " is not a port number (1 to 65535): '" + text + "'; the agent's default is "
                     + SecretsManagerAgentProvider.DEFAULT_PORT);
         }

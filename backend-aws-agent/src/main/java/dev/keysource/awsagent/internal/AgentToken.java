@@ -93,7 +93,7 @@ final class AgentToken {
     }
 
     private SourceMisconfiguredException misconfigured(String reference, String what) {
-        return new SourceMisconfiguredException(reference, reference + ": the agent's SSRF token from " + origin + " "
+        return new SourceMisconfiguredException(reference, "the agent's SSRF token from " + origin + " "
                 + what);
     }
 }

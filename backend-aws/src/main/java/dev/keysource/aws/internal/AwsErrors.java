@@ -1,5 +1,6 @@
 package dev.keysource.aws.internal;
 
+import dev.keysource.InternalKeySourceException;
 import dev.keysource.KeySourceException;
 import dev.keysource.SecretNotFoundException;
 import dev.keysource.SourceAccessDeniedException;
@@ -115,7 +116,7 @@ final class AwsErrors {
             awsMessage = awsMessage.substring(0, awsMessage.length() - 1);
         }
 
-        StringBuilder what = new StringBuilder(reference).append(": AWS Secrets Manager answered ")
+        StringBuilder what = new StringBuilder("AWS Secrets Manager answered ")
                 .append(code != null && !code.isEmpty() ? Printable.escape(code) : "an error without an error code")
                 .append(" (HTTP ").append(status).append(", request id ").append(requestId != null ? requestId : "none")
                 .append(") reading the ").append(target());
@@ -154,7 +155,7 @@ final class AwsErrors {
                 if (sdkTimeout) {
                     Thread.interrupted(); // the SDK interrupts the calling thread to end a timed-out call
                 }
-                return new SourceTimeoutException(reference, reference + ": no AWS credentials in time to read the "
+                return new SourceTimeoutException(reference, "no AWS credentials in time to read the "
                         + target() + ": " + process.getMessage(), null);
             }
             // a real interrupt: reported as one below
@@ -162,28 +163,28 @@ final class AwsErrors {
         if (has(chain, ApiCallTimeoutException.class) || has(chain, ApiCallAttemptTimeoutException.class)
                 || has(chain, SocketTimeoutException.class)) {
             Thread.interrupted(); // the SDK interrupts the calling thread to end a timed-out call
-            return new SourceTimeoutException(reference, reference + ": AWS Secrets Manager did not answer in time "
+            return new SourceTimeoutException(reference, "AWS Secrets Manager did not answer in time "
                     + "reading the " + target() + "; check network access to the endpoint (proxy, VPC endpoint, "
                     + "security groups), or raise 'timeout' (KEYSOURCE_TIMEOUT_MS)", e);
         }
         if (has(chain, AbortedException.class) || has(chain, InterruptedException.class)
                 || has(chain, InterruptedIOException.class) || Thread.currentThread().isInterrupted()) {
             Thread.currentThread().interrupt();
-            return new SourceInterruptedException(reference, reference + ": interrupted while reading the " + target(),
+            return new SourceInterruptedException(reference, "interrupted while reading the " + target(),
                     null);
         }
         for (Throwable t : chain) {
             if (t instanceof CredentialProcess.Failed) {
                 // keysource ran the profile's credential_process: its message is bounded and escaped
                 CredentialProcess.Failed f = (CredentialProcess.Failed) t;
-                return new SourceMisconfiguredException(reference, reference + ": no usable AWS credentials to read the "
+                return new SourceMisconfiguredException(reference, "no usable AWS credentials to read the "
                         + target() + ": " + f.getMessage(), null);
             }
         }
         for (Throwable t : chain) {
             if (t instanceof CredentialsLookup.Failure) {
                 // the credential providers' messages name providers, variables and profiles, never keys
-                return new SourceMisconfiguredException(reference, reference + ": no usable AWS credentials to read the "
+                return new SourceMisconfiguredException(reference, "no usable AWS credentials to read the "
                         + target() + " with " + where.credentials() + ": " + clip(credentialsProblem(t.getMessage()),
                         MAX_CREDENTIALS_MESSAGE)
                         + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile (?profile=NAME or "
@@ -193,7 +194,7 @@ final class AwsErrors {
         String classes = classNames(chain);
         if (has(chain, BoundedResponse.TooLarge.class)) {
             // retrying would read another oversized answer: no Secrets Manager answer is this large
-            return new SourceMisconfiguredException(reference, reference + ": the answer for the " + target()
+            return new SourceMisconfiguredException(reference, "the answer for the " + target()
                     + " is larger than " + (BoundedResponse.MAX_BYTES >> 20) + " MiB, more than any Secrets Manager"
                     + " answer (a secret is at most 64 KiB); keysource stopped reading it (not retried). Check that the"
                     + " endpoint is Secrets Manager, not a proxy or another service", null);
@@ -201,7 +202,7 @@ final class AwsErrors {
         for (Throwable t : chain) {
             if (t instanceof ResponseMarker.UnreadableResponse) {
                 // a parser's message may quote the body, which may hold the secret: give class names only
-                return new SourceUnavailableException(reference, reference + ": the answer of AWS Secrets Manager (HTTP "
+                return new SourceUnavailableException(reference, "the answer of AWS Secrets Manager (HTTP "
                         + ((ResponseMarker.UnreadableResponse) t).status + ") for the " + target() + " could not be read ("
                         + classes + "); if this persists, check that the endpoint is Secrets Manager", null);
             }
@@ -210,7 +211,7 @@ final class AwsErrors {
                 || has(chain, java.security.cert.CertPathBuilderException.class)
                 || has(chain, javax.net.ssl.SSLPeerUnverifiedException.class)) {
             // retrying cannot help: the endpoint's certificate is not trusted by this JVM
-            return new SourceMisconfiguredException(reference, reference + ": the TLS certificate of the Secrets "
+            return new SourceMisconfiguredException(reference, "the TLS certificate of the Secrets "
                     + "Manager endpoint " + where.describe() + " is not trusted (" + classes + "); if it is signed by a "
                     + "private CA, add that CA to a trust store and run with -Djavax.net.ssl.trustStore=PATH "
                     + "(and -Djavax.net.ssl.trustStorePassword), or fix the endpoint setting", null);
@@ -219,19 +220,21 @@ final class AwsErrors {
         if (has(chain, IOException.class) || has(chain, UncheckedIOException.class)) {
             if (isNetwork(root)) {
                 // java.net messages ("Connection refused", "Connection reset") hold no secret
-                return new SourceUnavailableException(reference, reference + ": cannot reach AWS Secrets Manager to read "
+                return new SourceUnavailableException(reference, "cannot reach AWS Secrets Manager to read "
                         + "the " + target() + ": " + root.getClass().getSimpleName() + ": " + clip(root.getMessage(), 200)
                         + "; check the endpoint, network and proxy", e);
             }
-            return new SourceUnavailableException(reference, reference + ": reading the " + target() + " from AWS "
+            return new SourceUnavailableException(reference, "reading the " + target() + " from AWS "
                     + "Secrets Manager failed with an I/O error (" + classes + "); if this persists, check the endpoint, "
                     + "network and proxy", null);
         }
         if (!(e instanceof SdkException)) {
-            return new SourceMisconfiguredException(reference, reference + ": reading the " + target() + " failed with "
-                    + "an unexpected " + classes + " from the AWS SDK; please report it", null);
+            // not an SDK failure: a bug (keysource's or the SDK's), named by class only
+            return new InternalKeySourceException(reference, "internal error: reading the " + target() + " failed "
+                    + "with an unexpected " + classes + " from the AWS SDK; please report it at "
+                    + InternalKeySourceException.REPORT_URL, null);
         }
-        return new SourceMisconfiguredException(reference, reference + ": the AWS SDK failed before calling Secrets "
+        return new SourceMisconfiguredException(reference, "the AWS SDK failed before calling Secrets "
                 + "Manager for the " + target() + " (" + classes + "); check the region, endpoint and credentials "
                 + "settings", null);
     }

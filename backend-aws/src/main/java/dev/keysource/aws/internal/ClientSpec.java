@@ -127,13 +127,13 @@ public final class ClientSpec {
             try {
                 exists = profiles.profile(profileName).isPresent();
             } catch (IllegalStateException e) {
-                throw new SourceMisconfiguredException(reference, reference + ": " + e.getMessage());
+                throw new SourceMisconfiguredException(reference, e.getMessage());
             }
             if (!exists) {
                 String origin = profileSetting.isPresent()
                         ? ctx.settingOrigin(SecretsManagerKeySourceProvider.PROFILE).orElse("settings")
                         : "environment variable AWS_PROFILE";
-                throw new SourceMisconfiguredException(reference, reference + ": the AWS profile '"
+                throw new SourceMisconfiguredException(reference, "the AWS profile '"
                         + Printable.escape(profileName) + "' (from " + origin + ") is not in " + profiles.describe()
                         + "; create it with 'aws configure --profile " + Printable.escape(profileName) + "', or point"
                         + " AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the files that hold it");
@@ -159,7 +159,7 @@ public final class ClientSpec {
             if (keyId.isPresent() != secretKey.isPresent()) {
                 String set = keyId.isPresent() ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY";
                 String unset = keyId.isPresent() ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID";
-                throw new SourceMisconfiguredException(reference, reference + ": " + set + " is set but " + unset
+                throw new SourceMisconfiguredException(reference, set + " is set but " + unset
                         + " is not; set both (and AWS_SESSION_TOKEN for temporary credentials), or unset " + set
                         + " to use a profile or the instance's role");
             }
@@ -278,7 +278,7 @@ public final class ClientSpec {
             return new Built(client, owned);
         } catch (RuntimeException e) {
             owned.forEach(c -> IoUtils.closeQuietly(c, null));
-            throw new SourceMisconfiguredException(reference, reference + ": cannot create the AWS Secrets Manager client "
+            throw new SourceMisconfiguredException(reference, "cannot create the AWS Secrets Manager client "
                     + where.describe()
                     + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -307,7 +307,7 @@ public final class ClientSpec {
             region = setting.get().trim();
             origin = ctx.settingOrigin(SecretsManagerKeySourceProvider.REGION).orElse("settings");
             if (arnRegion.isPresent() && !arnRegion.get().equals(region)) {
-                throw new SourceMisconfiguredException(reference, reference + ": the region " + region + " (from "
+                throw new SourceMisconfiguredException(reference, "the region " + region + " (from "
                         + origin + ") differs from the region " + arnRegion.get() + " of the secret's ARN; a secret is "
                         + "read in its own region: drop the region setting or use the ARN of the replica in " + region);
             }
@@ -332,14 +332,14 @@ public final class ClientSpec {
                 region = v.get();
                 origin = "the EC2 instance metadata";
             } else {
-                throw new SourceMisconfiguredException(reference, reference + ": no AWS region is set for Secrets "
+                throw new SourceMisconfiguredException(reference, "no AWS region is set for Secrets "
                         + "Manager. Set one with the reference option ?region=eu-west-1, the environment variable "
                         + "AWS_REGION (or KEYSOURCE_AWS_SM_REGION), 'region' in the profile '" + profileName + "' of "
                         + profiles.describe() + ", or use the secret's full ARN");
             }
         }
         if (!REGION_NAME.matcher(region).matches()) {
-            throw new SourceMisconfiguredException(reference, reference + ": the region '" + region + "' (from " + origin
+            throw new SourceMisconfiguredException(reference, "the region '" + region + "' (from " + origin
                     + ") is not a region name; write it like eu-west-1 or us-east-1");
         }
         return new String[] {region, origin};
@@ -355,7 +355,7 @@ public final class ClientSpec {
         try {
             return profiles.profile(profileName).flatMap(p -> p.property("region")).filter(s -> !s.isBlank());
         } catch (IllegalStateException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": " + e.getMessage());
+            throw new SourceMisconfiguredException(reference, e.getMessage());
         }
     }
 
@@ -402,7 +402,7 @@ public final class ClientSpec {
         } catch (URISyntaxException e) {
             // reported below, without echoing the value
         }
-        throw new SourceMisconfiguredException(reference, reference + ": the endpoint from " + origin + " is not an "
+        throw new SourceMisconfiguredException(reference, "the endpoint from " + origin + " is not an "
                 + "http(s) URL with a host and no user info or query, such as http://localhost:4566 or "
                 + "https://secretsmanager.eu-west-1.amazonaws.com");
     }

@@ -189,11 +189,11 @@ public final class SecretsManagerKeySource implements KeySource {
 
     /** An empty value is an error on every backend (docs/errors.md): never handed out as a secret. */
     private KeySourceException empty(String what) {
-        return new SecretNotFoundException(reference, reference + ": the " + errors.target() + " " + what);
+        return new SecretNotFoundException(reference, "the " + errors.target() + " " + what);
     }
 
     private KeySourceException misconfigured(String what) {
-        return new SourceMisconfiguredException(reference, reference + ": the " + errors.target() + " " + what);
+        return new SourceMisconfiguredException(reference, "the " + errors.target() + " " + what);
     }
 
     @Override

@@ -33,16 +33,16 @@ public final class Target {
         Optional<String> stage = setting.apply(SecretsManagerKeySourceProvider.STAGE);
         Optional<String> version = setting.apply(SecretsManagerKeySourceProvider.VERSION);
         if (stage.isPresent() && version.isPresent()) {
-            throw new SourceMisconfiguredException(ref.toString(), ref + ": both 'stage' (" + stage.get()
+            throw new SourceMisconfiguredException(ref.toString(), "both 'stage' (" + stage.get()
                     + ") and 'version' (" + version.get() + ") are set; give one of them: a staging label such as "
                     + "AWSCURRENT or AWSPREVIOUS, or a version id");
         }
         if (stage.isPresent() && stage.get().isBlank()) {
-            throw new SourceMisconfiguredException(ref.toString(), ref + ": 'stage' is empty; give a staging label "
+            throw new SourceMisconfiguredException(ref.toString(), "'stage' is empty; give a staging label "
                     + "such as AWSCURRENT or AWSPREVIOUS, or leave it out for AWSCURRENT");
         }
         if (version.isPresent() && version.get().isBlank()) {
-            throw new SourceMisconfiguredException(ref.toString(), ref + ": 'version' is empty; give a version id "
+            throw new SourceMisconfiguredException(ref.toString(), "'version' is empty; give a version id "
                     + "(aws secretsmanager list-secret-version-ids --secret-id NAME lists them) or leave it out");
         }
         return new Target(ref.location(), stage.orElse(SecretsManagerKeySourceProvider.DEFAULT_STAGE),

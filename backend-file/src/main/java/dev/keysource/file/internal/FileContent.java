@@ -23,7 +23,7 @@ final class FileContent {
         }
         String v = text.strip();
         if (v.isEmpty()) { // with or without #field: an empty value is never a secret (docs/errors.md)
-            throw new SecretNotFoundException(reference, reference + ": the file " + path + " is empty (or "
+            throw new SecretNotFoundException(reference, "the file " + path + " is empty (or "
                     + "only whitespace), and an empty value is not a secret; check what writes it");
         }
         if (o.field == null) {
@@ -40,7 +40,7 @@ final class FileContent {
                 try {
                     return Json.field(text, o.field);
                 } catch (Json.FieldUnreadable e) {
-                    throw new SourceMisconfiguredException(reference, reference + ": the file " + path + " "
+                    throw new SourceMisconfiguredException(reference, "the file " + path + " "
                             + e.getMessage());
                 }
             case PROPERTIES:
@@ -48,7 +48,7 @@ final class FileContent {
                 try {
                     p.load(new StringReader(text));
                 } catch (IOException | IllegalArgumentException e) {
-                    throw new SourceMisconfiguredException(reference, reference + ": the file " + path + " is not a "
+                    throw new SourceMisconfiguredException(reference, "the file " + path + " is not a "
                             + "valid .properties file (a malformed \\uXXXX escape); fix the file or set format");
                 }
                 Map<String, String> props = new LinkedHashMap<>();
@@ -75,7 +75,7 @@ final class FileContent {
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw new SourceMisconfiguredException(reference, reference + ": line " + (i + 1) + " of the file "
+                throw new SourceMisconfiguredException(reference, "line " + (i + 1) + " of the file "
                         + path + " is not KEY=VALUE (nor blank or a # comment); to read the whole file, remove the "
                         + "#field, or set format=json or format=properties if that is what it holds");
             }
@@ -93,7 +93,7 @@ final class FileContent {
     private static String field(String reference, Path path, Map<String, String> fields, String name, String kind) {
         String v = fields.get(name);
         if (v == null) {
-            throw new SourceMisconfiguredException(reference, reference + ": the file " + path + " (read as " + kind
+            throw new SourceMisconfiguredException(reference, "the file " + path + " (read as " + kind
                     + ") has no field '" + name + "'; its fields are: " + Json.names(fields.keySet()));
         }
         return v;

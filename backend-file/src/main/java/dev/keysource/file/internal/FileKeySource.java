@@ -77,7 +77,7 @@ public final class FileKeySource implements KeySource {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": the file " + options.path + " is not "
+            throw new SourceMisconfiguredException(reference, "the file " + options.path + " is not "
                     + "UTF-8 text; keysource reads text secrets from files");
         }
         return Secret.builder(FileContent.extract(reference, options.path, text, options)).build();
@@ -106,7 +106,7 @@ public final class FileKeySource implements KeySource {
                 return bytes;
             }
         }
-        throw new SourceUnavailableException(reference, reference + ": the file " + options.path + " kept changing "
+        throw new SourceUnavailableException(reference, "the file " + options.path + " kept changing "
                 + "for " + settleLimit.toMillis() + " ms (quiet period " + options.quietPeriod.toMillis() + " ms); "
                 + "whatever writes it should write a temporary file and rename it into place; retried");
     }
@@ -116,23 +116,23 @@ public final class FileKeySource implements KeySource {
         try (InputStream in = Files.newInputStream(p)) {
             byte[] b = in.readNBytes(MAX_BYTES + 1);
             if (b.length > MAX_BYTES) {
-                throw new SourceMisconfiguredException(reference, reference + ": the file " + p + " is larger than "
+                throw new SourceMisconfiguredException(reference, "the file " + p + " is larger than "
                         + MAX_BYTES + " bytes; point keysource at the file that holds the secret");
             }
             return b;
         } catch (NoSuchFileException e) {
-            throw new SecretNotFoundException(reference, reference + ": the file " + p + " does not exist; check the "
+            throw new SecretNotFoundException(reference, "the file " + p + " does not exist; check the "
                     + "path, and that whatever writes it (Vault Agent, the CSI driver, the volume mount) has run");
         } catch (AccessDeniedException e) {
-            throw new SourceAccessDeniedException(reference, reference + ": the file " + p + " cannot be read by this "
+            throw new SourceAccessDeniedException(reference, "the file " + p + " cannot be read by this "
                     + "user (user '" + System.getProperty("user.name", "?") + "'); give it read access, e.g. the "
                     + "pod's fsGroup or the group of the Vault Agent template's perms");
         } catch (IOException e) {
             if (Files.isDirectory(p)) {
-                throw new SourceMisconfiguredException(reference, reference + ": " + p + " is a directory; name the "
+                throw new SourceMisconfiguredException(reference, p + " is a directory; name the "
                         + "file inside it that holds the secret");
             }
-            throw new SourceUnavailableException(reference, reference + ": reading the file " + p + " failed ("
+            throw new SourceUnavailableException(reference, "reading the file " + p + " failed ("
                     + e.getClass().getSimpleName() + "); retried", e);
         }
     }
@@ -147,7 +147,7 @@ public final class FileKeySource implements KeySource {
         while ((left = end - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, left);
             if (Thread.currentThread().isInterrupted()) {
-                throw new SourceInterruptedException(reference, reference + ": interrupted while waiting for the file "
+                throw new SourceInterruptedException(reference, "interrupted while waiting for the file "
                         + options.path + " to settle");
             }
         }

@@ -47,7 +47,7 @@ public final class FileOptions {
         String reference = ref.toString();
         String location = ref.location();
         if (location.isBlank()) {
-            throw new SourceMisconfiguredException(reference, reference + ": no path after 'file:'; write "
+            throw new SourceMisconfiguredException(reference, "no path after 'file:'; write "
                     + "file:/path/to/secret[#field]");
         }
         if (location.equals("~") || location.startsWith("~/")) {
@@ -57,24 +57,24 @@ public final class FileOptions {
         try {
             path = Path.of(location).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": '" + ref.location() + "' is not a path ("
+            throw new SourceMisconfiguredException(reference, "'" + ref.location() + "' is not a path ("
                     + e.getReason() + ")");
         }
         Format format = choice(reference, context, FileKeySourceProvider.FORMAT, Format.class, Format.AUTO);
         Watch watch = choice(reference, context, FileKeySourceProvider.WATCH, Watch.class, Watch.AUTO);
         Duration quiet = duration(reference, context, FileKeySourceProvider.QUIET_PERIOD, DEFAULT_QUIET_PERIOD);
         if (quiet.compareTo(MAX_QUIET_PERIOD) > 0) {
-            throw new SourceMisconfiguredException(reference, reference + ": quiet-period must be at most 1m: "
+            throw new SourceMisconfiguredException(reference, "quiet-period must be at most 1m: "
                     + quiet.toMillis() + " ms");
         }
         Duration poll = duration(reference, context, FileKeySourceProvider.POLL_INTERVAL, DEFAULT_POLL_INTERVAL);
         if (poll.compareTo(MIN_POLL_INTERVAL) < 0) {
-            throw new SourceMisconfiguredException(reference, reference + ": poll-interval must be at least 100ms: "
+            throw new SourceMisconfiguredException(reference, "poll-interval must be at least 100ms: "
                     + poll.toMillis() + " ms");
         }
         String field = ref.field().orElse(null);
         if (field != null && format == Format.TEXT) {
-            throw new SourceMisconfiguredException(reference, reference + ": format=text reads the whole file and has "
+            throw new SourceMisconfiguredException(reference, "format=text reads the whole file and has "
                     + "no fields; remove '#" + field + "', or set format to json, properties or env");
         }
         return new FileOptions(path, format, watch, quiet, poll, field);
@@ -93,7 +93,7 @@ public final class FileOptions {
             for (E c : type.getEnumConstants()) {
                 accepted.append(accepted.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
             }
-            throw new SourceMisconfiguredException(reference, reference + ": " + name + " from "
+            throw new SourceMisconfiguredException(reference, name + " from "
                     + context.settingOrigin(name).orElse("a setting") + " must be one of " + accepted + ": '"
                     + v.get() + "'");
         }
@@ -121,7 +121,7 @@ public final class FileOptions {
         } catch (RuntimeException e) {
             // reported below
         }
-        throw new SourceMisconfiguredException(reference, reference + ": " + name + " from "
+        throw new SourceMisconfiguredException(reference, name + " from "
                 + context.settingOrigin(name).orElse("a setting") + " is not a duration: '" + v.get() + "'; write a "
                 + "number with a unit (500ms, 2s, 1m) or ISO-8601 (PT0.5S)");
     }

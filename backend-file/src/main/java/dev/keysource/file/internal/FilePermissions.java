@@ -32,7 +32,7 @@ final class FilePermissions {
             return; // missing (reported by the read) or not POSIX
         }
         if (perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new SourceMisconfiguredException(reference, reference + ": refusing to read " + file + ": it is "
+            throw new SourceMisconfiguredException(reference, "refusing to read " + file + ": it is "
                     + "world-writable (" + PosixFilePermissions.toString(perms) + "), so any user on this machine could "
                     + "change the secret; run: chmod o-w '" + real + "'");
         }
@@ -54,7 +54,7 @@ final class FilePermissions {
         }
         boolean othersWrite = (mode & 0002) != 0;
         if (othersWrite && (mode & STICKY) == 0) {
-            throw new SourceMisconfiguredException(reference, reference + ": refusing to read " + file + ": its "
+            throw new SourceMisconfiguredException(reference, "refusing to read " + file + ": its "
                     + "directory " + dir + " is world-writable without the sticky bit, so any user on this machine "
                     + "could replace the file; run: chmod o-w '" + dir + "' (or chmod +t)");
         }

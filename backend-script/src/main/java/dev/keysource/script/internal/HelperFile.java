@@ -57,12 +57,12 @@ final class HelperFile {
             return; // not a POSIX file system: nothing to check
         }
         if (a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new SourceMisconfiguredException(reference, reference + ": refusing to run the helper " + file
+            throw new SourceMisconfiguredException(reference, "refusing to run the helper " + file
                     + ": it is world-writable (" + PosixFilePermissions.toString(a.permissions()) + "), so any user "
                     + "on this machine could change what it prints; run: chmod o-w " + CommandLine.shellQuote(file.toString()));
         }
         if (uid != 0 && !mine(uid, a)) {
-            throw new SourceMisconfiguredException(reference, reference + ": refusing to run the helper " + file
+            throw new SourceMisconfiguredException(reference, "refusing to run the helper " + file
                     + ": it is owned by user '" + a.owner().getName() + "' (uid " + uid + "), neither you"
                     + you() + " nor root, so that "
                     + "user could change what it prints; take ownership (chown) of a copy you trust");
@@ -94,14 +94,14 @@ final class HelperFile {
             }
             boolean sticky = (mode & 01000) != 0;
             if (a.permissions().contains(PosixFilePermission.OTHERS_WRITE) && !sticky) {
-                throw new SourceMisconfiguredException(reference, reference + ": refusing to run the helper " + file
+                throw new SourceMisconfiguredException(reference, "refusing to run the helper " + file
                         + ": its directory " + d + " is world-writable without the sticky bit ("
                         + PosixFilePermissions.toString(a.permissions()) + "), so any user on this machine could replace "
                         + "the helper; run: chmod o-w " + CommandLine.shellQuote(d.toString()) + " (or move the helper "
                         + "to a directory only you can write)");
             }
             if (uid != 0 && !mine(uid, a)) {
-                throw new SourceMisconfiguredException(reference, reference + ": refusing to run the helper " + file
+                throw new SourceMisconfiguredException(reference, "refusing to run the helper " + file
                         + ": its directory " + d + " is owned by user '" + a.owner().getName() + "' (uid " + uid
                         + "), neither you" + you() + " nor root, so that user could replace the helper; move the helper "
                         + "to a directory you own");

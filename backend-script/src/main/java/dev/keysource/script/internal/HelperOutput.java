@@ -49,7 +49,7 @@ public final class HelperOutput {
     public Secret parse(byte[] stdout) {
         String text = decode(stdout).strip();
         if (text.isEmpty()) {
-            throw new SecretNotFoundException(reference, reference + ": the helper exited with code 0 but printed "
+            throw new SecretNotFoundException(reference, "the helper exited with code 0 but printed "
                     + "nothing on stdout, and an empty value is not a secret; run it by hand to see why (it may hide a "
                     + "failed backend call)");
         }
@@ -279,6 +279,6 @@ public final class HelperOutput {
     }
 
     private SourceMisconfiguredException misconfigured(String what) {
-        return new SourceMisconfiguredException(reference, reference + ": " + what);
+        return new SourceMisconfiguredException(reference, what);
     }
 }

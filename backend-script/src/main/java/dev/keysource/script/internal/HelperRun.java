@@ -129,7 +129,7 @@ final class HelperRun {
         } catch (RejectedExecutionException e) {
             ProcessTree.killTree(p);
             ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
-            throw new SourceUnavailableException(reference, reference + ": cannot read the helper's output: no "
+            throw new SourceUnavailableException(reference, "cannot read the helper's output: no "
                     + "thread to read it on", e);
         }
         LOG.debug("keysource: started helper for {} (pid {})", reference, p.pid());
@@ -168,7 +168,7 @@ final class HelperRun {
             ProcessTree.killTree(p);
             ProcessTree.killLeftovers(runId, pipes, p.pid(), session, true);
             Thread.currentThread().interrupt();
-            throw new SourceInterruptedException(reference, reference + ": interrupted while the helper was running; "
+            throw new SourceInterruptedException(reference, "interrupted while the helper was running; "
                     + "the helper and its child processes were killed", e);
         }
         r.overflow = out.overflowed();
@@ -200,11 +200,11 @@ final class HelperRun {
     private static RuntimeException startFailure(String reference, List<String> command, Optional<Path> dir,
                                                  IOException e) {
         if (dir.isPresent() && !dir.get().toFile().isDirectory()) {
-            return new SourceMisconfiguredException(reference, reference + ": cannot start the helper: the working "
+            return new SourceMisconfiguredException(reference, "cannot start the helper: the working "
                     + "directory " + dir.get() + " (setting '" + ScriptSettings.WORKING_DIR + "') is not a directory");
         }
         String program = command.get(0);
-        return new SourceMisconfiguredException(reference, reference + ": cannot start the helper program '" + program
+        return new SourceMisconfiguredException(reference, "cannot start the helper program '" + program
                 + "': " + reason(e) + "; check that it exists and is executable"
                 + (program.indexOf('/') < 0 ? " and on the PATH" : ""), e);
     }

@@ -66,12 +66,12 @@ public final class ScriptConfig {
             try {
                 words = CommandLine.split(line, home);
             } catch (IllegalArgumentException e) {
-                throw new SourceMisconfiguredException(reference, reference + ": cannot split the command line into "
+                throw new SourceMisconfiguredException(reference, "cannot split the command line into "
                         + "words (argv=true): " + e.getMessage() + "; close the quote, or run it through the shell "
                         + "(argv=false)");
             }
             if (words.isEmpty()) {
-                throw new SourceMisconfiguredException(reference, reference + ": the command line is empty");
+                throw new SourceMisconfiguredException(reference, "the command line is empty");
             }
             command = List.copyOf(words);
             checkedLine = String.join(" ", words.stream().map(CommandLine::shellQuote).toArray(String[]::new));
@@ -83,7 +83,7 @@ public final class ScriptConfig {
         try {
             helpers = List.copyOf(CommandLine.programs(checkedLine, ctx.environment(), home));
         } catch (IllegalArgumentException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": cannot check the helper before it runs: "
+            throw new SourceMisconfiguredException(reference, "cannot check the helper before it runs: "
                     + e.getMessage() + "; keysource checks every program and script a command line runs, so write "
                     + "their paths literally (a variable set in the environment, $HOME or ~ is fine), or set argv=true");
         }
@@ -105,7 +105,7 @@ public final class ScriptConfig {
         }
         Optional<String> field = ctx.setting(ScriptSettings.JSON_FIELD).map(String::trim).filter(s -> !s.isEmpty());
         if (field.isPresent() && (field.get().startsWith(".") || field.get().endsWith(".") || field.get().contains(".."))) {
-            throw new SourceMisconfiguredException(reference, reference + ": setting '" + ScriptSettings.JSON_FIELD
+            throw new SourceMisconfiguredException(reference, "setting '" + ScriptSettings.JSON_FIELD
                     + "' from " + ctx.settingOrigin(ScriptSettings.JSON_FIELD).orElse("?") + " must be a dotted path "
                     + "of field names such as Credentials.SessionToken; got '" + field.get() + "'");
         }
@@ -123,7 +123,7 @@ public final class ScriptConfig {
             case "false": case "no": case "0": case "off": case "":
                 return false;
             default:
-                throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+                throw new SourceMisconfiguredException(reference, "setting '" + name + "' from "
                         + ctx.settingOrigin(name).orElse("?") + " must be true or false; got '" + v.get() + "'");
         }
     }
@@ -138,7 +138,7 @@ public final class ScriptConfig {
             }
         }
         if (v < MIN_OUTPUT || v > MAX_OUTPUT) {
-            throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+            throw new SourceMisconfiguredException(reference, "setting '" + name + "' from "
                     + ctx.settingOrigin(name).orElse("?") + " must be a size from 1k to 64m, in bytes (65536) or "
                     + "with a unit (64k, 1m); got '" + text + "'");
         }
@@ -153,7 +153,7 @@ public final class ScriptConfig {
             if (m.matches()) {
                 long n = Long.parseLong(m.group(1));
                 if (m.group(2) == null && n != 0) {
-                    throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+                    throw new SourceMisconfiguredException(reference, "setting '" + name + "' from "
                             + ctx.settingOrigin(name).orElse("?") + " is a number without a unit: write " + n + "s, "
                             + n + "m or " + n + "ms; got '" + text + "'");
                 }
@@ -171,7 +171,7 @@ public final class ScriptConfig {
             d = null;
         }
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new SourceMisconfiguredException(reference, reference + ": setting '" + name + "' from "
+            throw new SourceMisconfiguredException(reference, "setting '" + name + "' from "
                     + ctx.settingOrigin(name).orElse("?") + " must be a positive duration: a number with a unit "
                     + "(500ms, 30s, 5m) or ISO-8601 (PT30S); got '" + text + "'");
         }

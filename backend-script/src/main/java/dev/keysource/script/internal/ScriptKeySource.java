@@ -61,14 +61,14 @@ public final class ScriptKeySource implements KeySource {
                 config.maxOutput, config.runLimit.minusNanos(System.nanoTime() - started), grace);
         String stdoutText = new String(r.stdout, StandardCharsets.UTF_8).strip();
         if (r.overflow) {
-            throw new SourceMisconfiguredException(reference, reference + ": the helper printed more than "
+            throw new SourceMisconfiguredException(reference, "the helper printed more than "
                     + config.maxOutput + " bytes on stdout and was stopped; a key is one line of at most "
                     + ScriptSettings.MAX_KEY_LENGTH + " characters. Fix the helper, or raise '"
                     + ScriptSettings.MAX_OUTPUT + "' (KEYSOURCE_SCRIPT_MAX_OUTPUT) for a helper that prints a large "
                     + "JSON object" + stderrPart(r, stdoutText));
         }
         if (r.timedOut) {
-            throw new SourceTimeoutException(reference, reference + ": the helper did not finish within "
+            throw new SourceTimeoutException(reference, "the helper did not finish within "
                     + config.runLimit.toMillis() + " ms and was killed" + (r.killed + r.leftovers.size() > 0
                     ? " with " + (r.killed + r.leftovers.size()) + " process(es) it started" : "")
                     + stderrPart(r, stdoutText) + "; make the helper faster (run it by hand to time it), or raise '"
@@ -107,7 +107,7 @@ public final class ScriptKeySource implements KeySource {
 
     private RuntimeException exitFailure(HelperRun.Result r, String stdoutText) {
         int code = r.exitCode;
-        String what = reference + ": the helper exited with code " + code;
+        String what = "the helper exited with code " + code;
         String err = stderrPart(r, stdoutText);
         String keyNote = stdoutText.isEmpty() ? "" : " (it printed something on stdout, which is ignored after a "
                 + "failure and not shown)";

@@ -27,26 +27,26 @@ public final class ConfiguredSource {
     public static KeySource create(KeyRef ref, VaultConfig config, Clock clock) {
         String reference = VaultOptions.redacted(ref);
         if (!ref.scheme().equals("vault")) {
-            throw new InvalidReferenceException(reference, "VaultKeySources reads vault: references, not '" + reference
-                    + "'");
+            throw new InvalidReferenceException(reference, "VaultKeySources reads vault: references, not "
+                    + ref.scheme() + ": ones");
         }
         for (String name : ref.options().keySet()) {
             if (VaultOptions.NAMES.contains(name) && !READ_OPTIONS.contains(name)) {
-                throw new SourceMisconfiguredException(reference, reference + ": the option '" + name + "' does not"
+                throw new SourceMisconfiguredException(reference, "the option '" + name + "' does not"
                         + " apply with VaultKeySources: the VaultConfig you pass decides the address, token, TLS and"
                         + " namespace; remove the option, or set it on the VaultConfig");
             }
         }
         String address = config.getAddress();
         if (address == null || address.isBlank()) {
-            throw new SourceMisconfiguredException(reference, reference + ": the VaultConfig has no address; set"
+            throw new SourceMisconfiguredException(reference, "the VaultConfig has no address; set"
                     + " VaultConfig.address(..) (or call build() to read VAULT_ADDR)");
         }
         Integer kv = null;
         if (ref.option("kv").isPresent()) {
             String v = ref.option("kv").get().trim();
             if (!(v.equals("1") || v.equals("2"))) {
-                throw new SourceMisconfiguredException(reference, reference + ": invalid option 'kv' = '" + v
+                throw new SourceMisconfiguredException(reference, "invalid option 'kv' = '" + v
                         + "'; write kv=1 or kv=2");
             }
             kv = Integer.valueOf(v);
@@ -59,7 +59,7 @@ public final class ConfiguredSource {
                 version = -1;
             }
             if (version < 1) {
-                throw new SourceMisconfiguredException(reference, reference + ": invalid option 'version' = '"
+                throw new SourceMisconfiguredException(reference, "invalid option 'version' = '"
                         + ref.option("version").get() + "'; a KV v2 version is a whole number from 1");
             }
         }

@@ -54,7 +54,7 @@ final class Tls {
             }
             if (capath != null) {
                 if (!Files.isDirectory(capath)) {
-                    throw new SourceMisconfiguredException(reference, reference + ": capath (VAULT_CAPATH) " + capath
+                    throw new SourceMisconfiguredException(reference, "capath (VAULT_CAPATH) " + capath
                             + " is not a directory; point it at a directory of PEM certificates, or use VAULT_CACERT"
                             + " for one file");
                 }
@@ -72,7 +72,7 @@ final class Tls {
                 }
             }
             if (n == 0) {
-                throw new SourceMisconfiguredException(reference, reference + ": no certificates found in "
+                throw new SourceMisconfiguredException(reference, "no certificates found in "
                         + (cacert != null ? "cacert " + cacert : "") + (cacert != null && capath != null ? " or " : "")
                         + (capath != null ? "capath " + capath : "") + "; they must hold PEM certificates"
                         + " (-----BEGIN CERTIFICATE-----)");
@@ -83,7 +83,7 @@ final class Tls {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": cannot set up TLS for Vault ("
+            throw new SourceMisconfiguredException(reference, "cannot set up TLS for Vault ("
                     + e.getClass().getSimpleName() + ": " + VaultErrors.oneLine(e.getMessage()) + ")", e);
         }
     }
@@ -94,10 +94,10 @@ final class Tls {
         try (InputStream in = Files.newInputStream(file)) {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (CertificateException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": " + what + " " + file
+            throw new SourceMisconfiguredException(reference, what + " " + file
                     + " does not hold PEM certificates (" + VaultErrors.oneLine(e.getMessage()) + ")");
         } catch (IOException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": cannot read " + what + " " + file
+            throw new SourceMisconfiguredException(reference, "cannot read " + what + " " + file
                     + " (" + e.getClass().getSimpleName() + "); check that it exists and is readable");
         }
         int i = 0;

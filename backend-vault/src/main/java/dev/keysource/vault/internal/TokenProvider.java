@@ -125,7 +125,7 @@ abstract class TokenProvider {
         Login obtain(VaultSession session, String reference) {
             String t = token.get();
             if (t == null || t.isBlank()) {
-                throw new SourceMisconfiguredException(reference, reference + ": the VaultConfig passed to"
+                throw new SourceMisconfiguredException(reference, "the VaultConfig passed to"
                         + " VaultKeySources has no token; set one with VaultConfig.token(..)");
             }
             return new Login(t, null, false);
@@ -180,7 +180,7 @@ abstract class TokenProvider {
                 r = login(session.vault(null), reference);
             } catch (VaultException | RuntimeException e) {
                 if (e instanceof VaultException && ((VaultException) e).getHttpStatusCode() == 404) {
-                    throw new SourceMisconfiguredException(reference, reference + ": logging in with " + name()
+                    throw new SourceMisconfiguredException(reference, "logging in with " + name()
                             + " failed: Vault answered 404 to " + call.where() + "; no " + name() + " auth method is"
                             + " mounted at auth/" + o.authMount + ": set 'auth-mount' to where it is mounted");
                 }

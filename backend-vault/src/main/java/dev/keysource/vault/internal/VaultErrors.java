@@ -141,7 +141,7 @@ public final class VaultErrors {
         if (Thread.currentThread().isInterrupted()) {
             return interrupted(c);
         }
-        String head = c.reference + ": " + c.what + " failed: " + c.where();
+        String head = c.what + " failed: " + c.where();
         Throwable x;
         if ((x = find(t, HttpConnectTimeoutException.class)) != null) {
             return new SourceTimeoutException(c.reference, head + ": could not connect to Vault within the time limit;"
@@ -197,7 +197,7 @@ public final class VaultErrors {
     }
 
     private static SourceInterruptedException interrupted(Call c) {
-        return new SourceInterruptedException(c.reference, c.reference + ": interrupted while " + c.what + " ("
+        return new SourceInterruptedException(c.reference, "interrupted while " + c.what + " ("
                 + c.where() + ")");
     }
 
@@ -222,7 +222,7 @@ public final class VaultErrors {
 
     private static String head(Call c, int status, byte[] body) {
         String errors = errorText(body);
-        return c.reference + ": " + c.what + " failed: Vault answered " + status
+        return c.what + " failed: Vault answered " + status
                 + (errors.isEmpty() ? "" : " (" + errors + ")") + " to " + c.where();
     }
 
@@ -238,7 +238,7 @@ public final class VaultErrors {
 
     /** A 2xx answer whose body is not the JSON Vault sends: transient (a proxy, a truncated response). */
     public static KeySourceException malformed(Call c, int status) {
-        return new SourceUnavailableException(c.reference, c.reference + ": " + c.what + " failed: Vault answered "
+        return new SourceUnavailableException(c.reference, c.what + " failed: Vault answered "
                 + status + " to " + c.where() + ", but the body is not the JSON Vault sends (transient, retried);"
                 + " if it persists, check for a proxy or load balancer answering in Vault's place");
     }

@@ -116,7 +116,7 @@ public final class VaultKeySource implements KeySource {
     @Override
     public Secret fetch() {
         if (closed.get()) {
-            throw new SourceMisconfiguredException(reference, reference + ": this source is closed");
+            throw new SourceMisconfiguredException(reference, "this source is closed");
         }
         TokenState st = session.current(reference);
         try {
@@ -146,13 +146,13 @@ public final class VaultKeySource implements KeySource {
         String apiPath;
         if (mount.kv == 2) {
             if (rest.isEmpty()) {
-                throw new SourceMisconfiguredException(reference, reference + ": '" + path + "' names the KV mount "
+                throw new SourceMisconfiguredException(reference, "'" + path + "' names the KV mount "
                         + mount.path + " itself, not a secret in it; write vault:" + mount.path + "<name>");
             }
             apiPath = mount.path + "data/" + rest + (version != null ? "?version=" + version : "");
         } else {
             if (version != null) {
-                throw new SourceMisconfiguredException(reference, reference + ": 'version' pins a KV v2 version, but "
+                throw new SourceMisconfiguredException(reference, "'version' pins a KV v2 version, but "
                         + mount.path + " is " + (mount.kv == 1 ? "a KV v1 mount" : "a '" + mount.type + "' mount")
                         + ", which has no versions; remove ?version");
             }
@@ -188,7 +188,7 @@ public final class VaultKeySource implements KeySource {
             JsonValue inner = data.get("data");
             JsonValue meta = data.get("metadata");
             if (inner == null || inner.isNull()) {
-                throw new SecretNotFoundException(reference, reference + ": " + call.where() + " returned no data"
+                throw new SecretNotFoundException(reference, call.where() + " returned no data"
                         + (version != null ? " for version " + version : "") + "; the version may be deleted");
             }
             if (!inner.isObject()) {
@@ -302,7 +302,7 @@ public final class VaultKeySource implements KeySource {
         if (ref.field().isPresent()) {
             String value = values.get(ref.field().get());
             if (value == null) {
-                throw new SourceMisconfiguredException(reference, reference + ": the secret at " + apiPath
+                throw new SourceMisconfiguredException(reference, "the secret at " + apiPath
                         + " has no field '" + ref.field().get() + "'; its fields are: " + names(values)
                         + "; name one with #field");
             }
@@ -313,11 +313,11 @@ public final class VaultKeySource implements KeySource {
             return nonEmpty(only.getValue(), only.getKey(), apiPath);
         }
         if (values.isEmpty()) {
-            throw new SourceMisconfiguredException(reference, reference + ": the secret at " + apiPath
+            throw new SourceMisconfiguredException(reference, "the secret at " + apiPath
                     + " has no fields");
         }
         String example = values.keySet().iterator().next();
-        throw new SourceMisconfiguredException(reference, reference + ": the secret at " + apiPath + " has "
+        throw new SourceMisconfiguredException(reference, "the secret at " + apiPath + " has "
                 + values.size() + " fields (" + names(values) + "); name the one you want with #field, e.g. vault:"
                 + path + "#" + Printable.escape(example));
     }
@@ -325,7 +325,7 @@ public final class VaultKeySource implements KeySource {
     /** An empty value is an error on every backend (docs/errors.md): never handed out as a secret. */
     private String nonEmpty(String value, String field, String apiPath) {
         if (value.isEmpty()) {
-            throw new SecretNotFoundException(reference, reference + ": the field '" + Printable.escape(field)
+            throw new SecretNotFoundException(reference, "the field '" + Printable.escape(field)
                     + "' of the secret at " + apiPath + " is empty; write a value to it (e.g. 'vault kv patch "
                     + path + " " + Printable.escape(field) + "=...' on KV v2), or name another field with #field");
         }
@@ -343,12 +343,12 @@ public final class VaultKeySource implements KeySource {
      */
     private KeySourceException notFoundInKv2(Call call, MountInfo mount, String rest, byte[] body) {
         if (version != null) {
-            return new SecretNotFoundException(reference, reference + ": there is no version " + version + " of "
+            return new SecretNotFoundException(reference, "there is no version " + version + " of "
                     + path + " (Vault answered 404 to " + call.where() + "; the secret may not exist at all): leave"
                     + " 'version' out for the latest, or list its versions with 'vault kv metadata get " + path + "'");
         }
         if (rest.startsWith("data/") && rest.length() > "data/".length()) {
-            return new SecretNotFoundException(reference, reference + ": nothing is stored at " + path + " (Vault"
+            return new SecretNotFoundException(reference, "nothing is stored at " + path + " (Vault"
                     + " answered 404 to " + call.where() + "): " + mount.path + " is a KV v2 mount and keysource adds"
                     + " data/ itself, so drop 'data/' from the reference: vault:" + mount.path
                     + rest.substring("data/".length()));
@@ -372,14 +372,14 @@ public final class VaultKeySource implements KeySource {
         JsonValue destroyed = m.get("destroyed");
         String kvPath = path;
         if (destroyed != null && destroyed.isBoolean() && destroyed.asBoolean()) {
-            return new SecretNotFoundException(reference, reference + ": version " + n + " of " + kvPath
+            return new SecretNotFoundException(reference, "version " + n + " of " + kvPath
                     + " was destroyed (Vault answered 404 to " + call.where() + "); write a new version, or pin"
                     + " another with ?version=N");
         }
         JsonValue deletion = m.get("deletion_time");
         String when = deletion != null && deletion.isString() && !deletion.asString().isEmpty()
                 ? " at " + Printable.escape(deletion.asString()) : "";
-        return new SecretNotFoundException(reference, reference + ": version " + n + " of " + kvPath + " was deleted"
+        return new SecretNotFoundException(reference, "version " + n + " of " + kvPath + " was deleted"
                 + when + " (Vault answered 404 to " + call.where() + "); undelete it ('vault kv undelete -versions="
                 + n + " " + kvPath + "'), write a new version, or pin another with ?version=N");
     }

@@ -147,7 +147,7 @@ public final class VaultOptions {
         for (String name : CREDENTIALS) {
             if (ref.option(name).isPresent()) {
                 // the reference holds a credential: never echo it; name the reference without its options
-                throw new SourceMisconfiguredException(redacted(ref), redacted(ref) + ": the reference carries the"
+                throw new SourceMisconfiguredException(redacted(ref), "the reference carries the"
                         + " credential option '" + name + "'; references appear in logs and error messages, so"
                         + " credentials are not accepted there. Set it in code (setting(\"" + name + "\", ...)) or"
                         + " in the environment (" + (name.equals("token") ? "VAULT_TOKEN" : "VAULT_SECRET_ID or secret-id-file")
@@ -182,7 +182,7 @@ public final class VaultOptions {
                 b.auth = AuthMethod.NONE;
                 break;
             default:
-                throw new SourceMisconfiguredException(reference, reference + ": invalid setting 'auth' = '" + auth
+                throw new SourceMisconfiguredException(reference, "invalid setting 'auth' = '" + auth
                         + "' (" + ctx.settingOrigin("auth").orElse("") + "); accepted: token, approle, kubernetes, "
                         + "none (a Vault Agent or Proxy adds its own token)");
         }
@@ -212,7 +212,7 @@ public final class VaultOptions {
             } else if (v.equals("2") || v.equals("v2")) {
                 b.kv = 2;
             } else {
-                throw new SourceMisconfiguredException(reference, reference + ": invalid setting 'kv' = '" + kv.get()
+                throw new SourceMisconfiguredException(reference, "invalid setting 'kv' = '" + kv.get()
                         + "' (" + ctx.settingOrigin("kv").orElse("") + "); write kv=1 or kv=2 (the KV version of"
                         + " the mount), or leave it unset to detect it");
             }
@@ -226,24 +226,24 @@ public final class VaultOptions {
                 b.version = -1;
             }
             if (b.version < 1) {
-                throw new SourceMisconfiguredException(reference, reference + ": invalid setting 'version' = '"
+                throw new SourceMisconfiguredException(reference, "invalid setting 'version' = '"
                         + version.get() + "' (" + ctx.settingOrigin("version").orElse("") + "); a KV v2 version is"
                         + " a whole number from 1 (leave it unset for the latest version)");
             }
             if (b.kv != null && b.kv == 1) {
-                throw new SourceMisconfiguredException(reference, reference + ": 'version' pins a KV v2 version,"
+                throw new SourceMisconfiguredException(reference, "'version' pins a KV v2 version,"
                         + " but kv=1 was set; remove one of them");
             }
         }
         Optional<String> fields = ctx.setting("fields").map(String::trim);
         if (fields.isPresent()) {
             if (!fields.get().equals("all")) {
-                throw new SourceMisconfiguredException(reference, reference + ": invalid setting 'fields' = '"
+                throw new SourceMisconfiguredException(reference, "invalid setting 'fields' = '"
                         + fields.get() + "' (" + ctx.settingOrigin("fields").orElse("") + "); the one value is 'all'"
                         + " (every field of the secret as one JSON object)");
             }
             if (ref.field().isPresent()) {
-                throw new SourceMisconfiguredException(reference, reference + ": fields=all reads every field, but the"
+                throw new SourceMisconfiguredException(reference, "fields=all reads every field, but the"
                         + " reference names one (#" + ref.field().get() + "); remove one of them");
             }
             b.allFields = true;
@@ -255,12 +255,12 @@ public final class VaultOptions {
     private static void checkLocation(KeyRef ref) {
         String p = trimSlashes(ref.location());
         if (p.isEmpty()) {
-            throw new SourceMisconfiguredException(ref.toString(), ref + ": the path is empty; write vault:<mount>/<path>,"
+            throw new SourceMisconfiguredException(ref.toString(), "the path is empty; write vault:<mount>/<path>,"
                     + " e.g. vault:secret/app#api_key");
         }
         for (String seg : p.split("/+")) {
             if (seg.equals("..") || seg.equals(".")) {
-                throw new SourceMisconfiguredException(ref.toString(), ref + ": the path may not contain '.' or '..'"
+                throw new SourceMisconfiguredException(ref.toString(), "the path may not contain '.' or '..'"
                         + " segments");
             }
         }
@@ -280,7 +280,7 @@ public final class VaultOptions {
     private static String address(String reference, ProviderContext ctx) {
         Optional<String> a = setting(ctx, "address", "VAULT_ADDR").map(String::trim).filter(s -> !s.isEmpty());
         if (a.isEmpty()) {
-            throw new SourceMisconfiguredException(reference, reference + ": no Vault address: set VAULT_ADDR (e.g."
+            throw new SourceMisconfiguredException(reference, "no Vault address: set VAULT_ADDR (e.g."
                     + " VAULT_ADDR=https://vault.example.com:8200), or the setting 'address' (KEYSOURCE_VAULT_ADDRESS,"
                     + " system property keysource.vault.address)");
         }
@@ -293,21 +293,21 @@ public final class VaultOptions {
         try {
             uri = new URI(addr);
         } catch (URISyntaxException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": the Vault address '" + addr + "' (" + origin
+            throw new SourceMisconfiguredException(reference, "the Vault address '" + addr + "' (" + origin
                     + ") is not a URL; write it as https://host:8200");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new SourceMisconfiguredException(reference, reference + ": the Vault address '" + addr + "' (" + origin
+            throw new SourceMisconfiguredException(reference, "the Vault address '" + addr + "' (" + origin
                     + ") must be an http or https URL with a host, e.g. https://vault.example.com:8200");
         }
         if (uri.getPort() == 0 || uri.getPort() > 65535 || uri.getPort() < -1 || (uri.getPort() == -1
                 && uri.getRawAuthority() != null && uri.getRawAuthority().endsWith(":"))) {
-            throw new SourceMisconfiguredException(reference, reference + ": the Vault address '" + addr + "' (" + origin
+            throw new SourceMisconfiguredException(reference, "the Vault address '" + addr + "' (" + origin
                     + ") has no valid port (1 to 65535); Vault listens on 8200 by default: https://host:8200");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
-            throw new SourceMisconfiguredException(reference, reference + ": the Vault address (" + origin
+            throw new SourceMisconfiguredException(reference, "the Vault address (" + origin
                     + ") must not carry a query, fragment or user info; write it as https://host:8200");
         }
         return addr;
@@ -334,7 +334,7 @@ public final class VaultOptions {
             b.tokenOrigin = "token file " + file;
             return;
         }
-        throw new SourceMisconfiguredException(b.reference, b.reference + ": no Vault token: set VAULT_TOKEN, or run"
+        throw new SourceMisconfiguredException(b.reference, "no Vault token: set VAULT_TOKEN, or run"
                 + " 'vault login' (which writes " + file + "), or the setting 'token' in code; or log in with"
                 + " auth=approle (role-id, secret-id) or auth=kubernetes (role)" + (isLocal(b.address)
                 ? "; if " + b.address + " is a Vault Agent or Vault Proxy that adds its auto-auth token, set auth=none"
@@ -349,7 +349,7 @@ public final class VaultOptions {
         } else {
             Optional<String> file = ctx.setting("role-id-file").filter(s -> !s.isBlank());
             if (file.isEmpty()) {
-                throw new SourceMisconfiguredException(b.reference, b.reference + ": AppRole login (auth=approle) needs"
+                throw new SourceMisconfiguredException(b.reference, "AppRole login (auth=approle) needs"
                         + " a role ID: set VAULT_ROLE_ID, or the setting 'role-id' or 'role-id-file'");
             }
             b.roleId = readSmallFile(b.reference, "role-id-file", Paths.get(file.get())).trim();
@@ -363,7 +363,7 @@ public final class VaultOptions {
             if (file.isPresent()) {
                 b.secretIdFile = Paths.get(file.get());
                 if (!Files.isReadable(b.secretIdFile)) {
-                    throw new SourceMisconfiguredException(b.reference, b.reference + ": secret-id-file "
+                    throw new SourceMisconfiguredException(b.reference, "secret-id-file "
                             + b.secretIdFile + " (" + ctx.settingOrigin("secret-id-file").orElse("") + ") is not a"
                             + " readable file");
                 }
@@ -375,14 +375,14 @@ public final class VaultOptions {
     private static void kubernetes(Builder b, ProviderContext ctx) {
         Optional<String> role = ctx.setting("role").filter(s -> !s.isBlank());
         if (role.isEmpty()) {
-            throw new SourceMisconfiguredException(b.reference, b.reference + ": Kubernetes login (auth=kubernetes)"
+            throw new SourceMisconfiguredException(b.reference, "Kubernetes login (auth=kubernetes)"
                     + " needs the Vault role to log in as: set the setting 'role' (KEYSOURCE_VAULT_ROLE, or"
                     + " ?role=... in the reference)");
         }
         b.role = role.get().trim();
         b.jwtFile = Paths.get(ctx.setting("jwt-file").filter(s -> !s.isBlank()).orElse(DEFAULT_JWT_FILE));
         if (!Files.isReadable(b.jwtFile)) {
-            throw new SourceMisconfiguredException(b.reference, b.reference + ": Kubernetes login needs the pod's"
+            throw new SourceMisconfiguredException(b.reference, "Kubernetes login needs the pod's"
                     + " service-account token, but " + b.jwtFile + " is not a readable file; run in a pod with a"
                     + " mounted service account, or set 'jwt-file' (KEYSOURCE_VAULT_JWT_FILE)");
         }
@@ -405,7 +405,7 @@ public final class VaultOptions {
             case "": case "0": case "f": case "F": case "false": case "FALSE": case "False": case "no":
                 return false;
             default:
-                throw new SourceMisconfiguredException(reference, reference + ": invalid setting '" + name + "' = '"
+                throw new SourceMisconfiguredException(reference, "invalid setting '" + name + "' = '"
                         + value + "' (" + origin + "); write true or false");
         }
     }
@@ -414,7 +414,7 @@ public final class VaultOptions {
     static String readSmallFile(String reference, String setting, Path file) {
         try {
             if (Files.size(file) > 65536) {
-                throw new SourceMisconfiguredException(reference, reference + ": " + setting + " " + file
+                throw new SourceMisconfiguredException(reference, setting + " " + file
                         + " is larger than 64 KiB; it should hold one credential");
             }
             String s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
@@ -423,12 +423,12 @@ public final class VaultOptions {
             }
             s = s.trim();
             if (s.isEmpty()) {
-                throw new SourceMisconfiguredException(reference, reference + ": " + setting + " " + file + " is empty");
+                throw new SourceMisconfiguredException(reference, setting + " " + file + " is empty");
             }
             checkCredentialText(reference, setting + " " + file, s);
             return s;
         } catch (IOException e) {
-            throw new SourceMisconfiguredException(reference, reference + ": cannot read " + setting + " " + file
+            throw new SourceMisconfiguredException(reference, "cannot read " + setting + " " + file
                     + " (" + e.getClass().getSimpleName() + "); check that it exists and is readable");
         }
     }
@@ -442,7 +442,7 @@ public final class VaultOptions {
         for (int i = 0; i < credential.length(); i++) {
             char c = credential.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                throw new SourceMisconfiguredException(reference, reference + ": the credential in " + origin
+                throw new SourceMisconfiguredException(reference, "the credential in " + origin
                         + " holds a character no Vault credential has (" + String.format("U+%04X", (int) c)
                         + " at position " + (i + 1) + " of " + credential.length() + "); write it again with"
                         + " 'vault login', or without the stray character");

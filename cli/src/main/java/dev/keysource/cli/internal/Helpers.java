@@ -295,6 +295,6 @@ final class Helpers {
     }
 
     static SourceMisconfiguredException misconfigured(KeyRef ref, String detail) {
-        return new SourceMisconfiguredException(ref.toString(), ref + ": " + detail);
+        return new SourceMisconfiguredException(ref.toString(), detail);
     }
 }
