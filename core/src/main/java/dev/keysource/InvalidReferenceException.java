@@ -2,6 +2,9 @@ package dev.keysource;
 
 /**
  * A reference string could not be parsed, names an unknown scheme, or uses an option its scheme does not accept. CLI exit code 2 (usage).
+ *
+ * <p>When the text does not parse at all, it has no canonical form: {@link #reference()} is null and the detail
+ * quotes the text ("invalid reference 'vault:': the location after 'vault:' is empty").
  */
 public class InvalidReferenceException extends KeySourceException {
 

@@ -320,7 +320,7 @@ public final class KeyRef {
     }
 
     private static InvalidReferenceException invalid(String text, String why) {
-        // the message is "<text>: invalid reference: <why>" (the exception puts the text in front)
-        return new InvalidReferenceException(text, "invalid reference: " + why);
+        // no reference: text that does not parse has no canonical form, so the detail quotes it
+        return new InvalidReferenceException(null, "invalid reference '" + text + "': " + why);
     }
 }

@@ -49,7 +49,7 @@ class CachedKeyTest {
     }
 
     private static SourceUnavailableException unavailable() {
-        return new SourceUnavailableException("fake:api-key", "fake:api-key: backend down (503)");
+        return new SourceUnavailableException("fake:api-key", "backend down (503)");
     }
 
     @Test
@@ -274,9 +274,9 @@ class CachedKeyTest {
     @Test
     void nonTransientFailures_notRetried() {
         List<KeySourceException> failures = List.of(
-                new SecretNotFoundException("fake:api-key", "fake:api-key: no such secret"),
-                new SourceAccessDeniedException("fake:api-key", "fake:api-key: permission denied"),
-                new SourceMisconfiguredException("fake:api-key", "fake:api-key: no address"));
+                new SecretNotFoundException("fake:api-key", "no such secret"),
+                new SourceAccessDeniedException("fake:api-key", "permission denied"),
+                new SourceMisconfiguredException("fake:api-key", "no address"));
         for (KeySourceException failure : failures) {
             FakeKeySource src = FakeKeySource.of("fake:api-key").thenFail(failure);
             CachedKey key = key(src, b -> b.maxAttempts(5));

@@ -58,11 +58,11 @@ class SoakTest {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(latencyMs));
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                throw new SourceInterruptedException(ref.toString(), ref + ": interrupted");
+                throw new SourceInterruptedException(ref.toString(), "interrupted");
             }
             if (fail) {
                 failures.incrementAndGet();
-                throw new SourceUnavailableException(ref.toString(), ref + ": injected 503");
+                throw new SourceUnavailableException(ref.toString(), "injected 503");
             }
             return Secret.builder("value-" + n).version(Long.toString(n)).build();
         }

@@ -12,6 +12,7 @@ import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -72,6 +73,7 @@ class SecretsManagerFailureTest {
 
     private static void assertNoLeak(Throwable e) {
         Canary.assertAbsent(e);
+        ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertThat(String.valueOf(t.getMessage())).doesNotContain(TestEnv.SECRET_ACCESS_KEY)
                     .doesNotContain(TestEnv.ACCESS_KEY_ID).doesNotContain(TestEnv.SESSION_TOKEN);

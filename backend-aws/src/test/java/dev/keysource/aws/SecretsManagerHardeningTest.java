@@ -11,6 +11,7 @@ import dev.keysource.SourceAccessDeniedException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ class SecretsManagerHardeningTest {
         }
         assertThat(e).as("fetching %s fails with %s", reference, type.getSimpleName()).isNotNull();
         Canary.assertAbsent(e);
+        ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertThat(String.valueOf(t.getMessage())).doesNotContain(TestEnv.SECRET_ACCESS_KEY, PROC_SECRET,
                     PROC_TOKEN);

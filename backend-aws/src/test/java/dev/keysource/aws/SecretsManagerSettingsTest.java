@@ -13,6 +13,7 @@ import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.spi.KeySource;
 import dev.keysource.spi.KeySourceProvider;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,7 @@ class SecretsManagerSettingsTest {
         KeySourceException e = catchThrowableOfType(KeySourceException.class, () -> builder(reference, env).build().close());
         assertThat(e).as("building %s should fail", reference).isNotNull();
         Canary.assertAbsent(e);
+        ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
         assertThat(e.getMessage()).doesNotContain(TestEnv.SECRET_ACCESS_KEY);
         return e;
     }

@@ -59,7 +59,7 @@ class VaultMessagesTest {
     void unknownOption_offersTheNearestAndListsOnlyWhatAReferenceAccepts() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> VaultTests.key("vault:secret/app?versoin=3#api_key",
                 Map.of()).buildFetcher()).isInstanceOf(dev.keysource.InvalidReferenceException.class)
-                .hasMessage("unknown option 'versoin' in reference 'vault:secret/app?versoin=3#api_key' (did you mean"
+                .hasMessage("vault:secret/app?versoin=3#api_key: unknown option 'versoin' (did you mean"
                         + " 'version'?). Scheme 'vault' accepts: address, auth, auth-mount, cacert, capath, fields, jwt-file,"
                         + " kv, namespace, role, role-id, role-id-file, secret-id-file, skip-verify, version; and the core"
                         + " options: attempts, backoff, expiry-skew, jitter, refresh-ahead, slow-threshold, stale-grace,"

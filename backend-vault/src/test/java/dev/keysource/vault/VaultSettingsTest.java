@@ -16,6 +16,7 @@ import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.spi.KeySource;
 import dev.keysource.spi.KeySourceProvider;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import dev.keysource.vault.FakeVault.Fault;
 import io.github.jopenlibs.vault.VaultConfig;
 import java.nio.file.Path;
@@ -107,6 +108,7 @@ class VaultSettingsTest {
         assertThat(e.getMessage()).contains("credential option 'token'", "VAULT_TOKEN", "token=****");
         assertThat(e.reference()).doesNotContain(Canary.SECRET);
         Canary.assertAbsent(e);
+        ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
     }
 
     @Test
@@ -117,6 +119,7 @@ class VaultSettingsTest {
 
         assertThat(e.getMessage()).contains("credential option 'secret-id'");
         Canary.assertAbsent(e);
+        ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.keysource.KeySourceException;
 import dev.keysource.KeyFetcher;
 import dev.keysource.Secret;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -64,6 +65,7 @@ final class VaultTests {
     /** The message chain holds neither the canary nor any of {@code tokens}. */
     static void assertClean(Throwable e, String... tokens) {
         Canary.assertAbsent(e);
+        ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
         for (Throwable t = e; t != null; t = t.getCause()) {
             for (String token : tokens) {
                 assertThat(String.valueOf(t.getMessage())).doesNotContain(token);

@@ -1,5 +1,6 @@
 package dev.keysource.cli;
 
+import dev.keysource.InternalKeySourceException;
 import dev.keysource.InvalidReferenceException;
 import dev.keysource.SecretNotFoundException;
 import dev.keysource.SourceAccessDeniedException;
@@ -15,7 +16,7 @@ import dev.keysource.SourceUnavailableException;
  * <caption>Exit codes</caption>
  * <tr><th>code</th><th>meaning</th><th>failure</th></tr>
  * <tr><td>0</td><td>ok</td><td>-</td></tr>
- * <tr><td>1</td><td>internal error (a bug: please report it)</td><td>anything unclassified</td></tr>
+ * <tr><td>1</td><td>internal error (a bug: please report it)</td><td>{@link InternalKeySourceException}, anything unclassified</td></tr>
  * <tr><td>2</td><td>usage: bad arguments or reference</td><td>{@link InvalidReferenceException}, {@link IllegalArgumentException}</td></tr>
  * <tr><td>3</td><td>not found</td><td>{@link SecretNotFoundException}</td></tr>
  * <tr><td>4</td><td>rejected: authentication or permission</td><td>{@link SourceAccessDeniedException}</td></tr>
@@ -41,6 +42,9 @@ public final class ExitCodes {
 
     /** The exit code for a failure. */
     public static int of(Throwable failure) {
+        if (failure instanceof InternalKeySourceException) {
+            return INTERNAL_ERROR; // before the others: never "misconfigured", whatever a subtype extends
+        }
         if (failure instanceof InvalidReferenceException || failure instanceof IllegalArgumentException) {
             return USAGE;
         }

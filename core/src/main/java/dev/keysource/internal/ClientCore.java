@@ -181,7 +181,7 @@ public final class ClientCore implements AutoCloseable {
                 throw new SourceMisconfiguredException(null, "settings given for scheme '" + scheme
                         + "', which no backend serves: " + ex.detail(), ex);
             }
-            ClientParts.checkOptions(provider, KeyRef.of(scheme, "settings", Map.of(), null), e.getValue());
+            ClientParts.checkSettings(provider, scheme, null, e.getValue()); // a client's settings: no single reference
         }
     }
 

@@ -215,10 +215,16 @@ public final class ClientParts {
                         + String.join(", ", new TreeSet<>(CoreConfig.NAMES)));
             }
         }
+        checkSettings(provider, ref.scheme(), ref.toString(), settings);
+    }
+
+    /** Refuses a code setting the scheme does not accept; {@code reference} is null for a client's settings. */
+    static void checkSettings(KeySourceProvider provider, String scheme, String reference, Map<String, String> settings) {
+        Set<String> accepted = new TreeSet<>(provider.options());
         for (String name : settings.keySet()) {
             if (!accepted.contains(name) && !CoreConfig.NAMES.contains(name)) {
-                throw new SourceMisconfiguredException(ref.toString(), "unknown setting '" + name + "' for scheme '"
-                        + ref.scheme() + "'. It accepts: " + (accepted.isEmpty() ? "(none of its own)"
+                throw new SourceMisconfiguredException(reference, "unknown setting '" + name + "' for scheme '"
+                        + scheme + "'. It accepts: " + (accepted.isEmpty() ? "(none of its own)"
                         : String.join(", ", accepted)) + "; and the core settings: "
                         + String.join(", ", new TreeSet<>(CoreConfig.NAMES)));
             }

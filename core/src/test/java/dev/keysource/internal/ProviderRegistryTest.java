@@ -29,7 +29,7 @@ class ProviderRegistryTest {
     void provider_unknownKnownScheme_namesFoundSchemesArtifactAndFailures() {
         assertThatThrownBy(() -> registry.provider("vault", "vault:secret/app"))
                 .isInstanceOf(InvalidReferenceException.class)
-                .hasMessageStartingWith("unknown scheme 'vault' in reference 'vault:secret/app'. Schemes on the classpath: "
+                .hasMessageStartingWith("vault:secret/app: unknown scheme 'vault'. Schemes on the classpath: "
                         + "alpha, dup. To use 'vault', add the dependency dev.keysource:keysource-vault. "
                         + "Providers that failed to load: ")
                 .hasMessageContaining("missing dependency com.example:thing");
@@ -39,7 +39,7 @@ class ProviderRegistryTest {
     void provider_unknownOtherScheme_listsKnownArtifacts() {
         assertThatThrownBy(() -> ProviderRegistry.of(List.of(new TestProviders.Alpha()), new java.util.ArrayList<>())
                 .provider("vualt", "vualt:x"))
-                .hasMessage("unknown scheme 'vualt' in reference 'vualt:x'. Schemes on the classpath: alpha. Known schemes "
+                .hasMessage("vualt:x: unknown scheme 'vualt'. Schemes on the classpath: alpha. Known schemes "
                         + "and their artifacts: aws-sm (dev.keysource:keysource-aws), aws-sm-agent "
                         + "(dev.keysource:keysource-aws-agent), file (dev.keysource:keysource-file), script "
                         + "(dev.keysource:keysource-script), vault (dev.keysource:keysource-vault).");
@@ -49,14 +49,14 @@ class ProviderRegistryTest {
     void provider_twoForOneScheme_errorNamesBothClasses() {
         assertThatThrownBy(() -> registry.provider("dup", "dup:x"))
                 .isInstanceOf(SourceMisconfiguredException.class)
-                .hasMessage("two providers for scheme 'dup': dev.keysource.internal.TestProviders$DupOne and "
+                .hasMessage("dup:x: two providers for scheme 'dup': dev.keysource.internal.TestProviders$DupOne and "
                         + "dev.keysource.internal.TestProviders$DupTwo; remove one of them from the classpath");
     }
 
     @Test
     void provider_noBackendsAtAll_saysSo() {
         assertThatThrownBy(() -> ProviderRegistry.of(List.of(), new java.util.ArrayList<>()).provider("vault", "vault:x"))
-                .hasMessage("unknown scheme 'vault' in reference 'vault:x'. No keysource backends are on the classpath. "
+                .hasMessage("vault:x: unknown scheme 'vault'. No keysource backends are on the classpath. "
                         + "To use 'vault', add the dependency dev.keysource:keysource-vault.");
     }
 
@@ -71,7 +71,7 @@ class ProviderRegistryTest {
     void build_unknownOption_listsAcceptedOptions() {
         assertThatThrownBy(() -> CachedKey.builder("alpha:x?regoin=eu").environment(Map.of()).build())
                 .isInstanceOf(InvalidReferenceException.class)
-                .hasMessage("unknown option 'regoin' in reference 'alpha:x?regoin=eu' (did you mean 'region'?). Scheme 'alpha' accepts: region, value; "
+                .hasMessage("alpha:x?regoin=eu: unknown option 'regoin' (did you mean 'region'?). Scheme 'alpha' accepts: region, value; "
                         + "and the core options: attempts, backoff, expiry-skew, jitter, refresh-ahead, slow-threshold, "
                         + "stale-grace, timeout, ttl");
     }
@@ -101,7 +101,7 @@ class ProviderRegistryTest {
     void build_unknownCodeSetting_rejected() {
         assertThatThrownBy(() -> CachedKey.builder("alpha:x").setting("nope", "1").environment(Map.of()).build())
                 .isInstanceOf(SourceMisconfiguredException.class)
-                .hasMessageStartingWith("unknown setting 'nope' for scheme 'alpha'. It accepts: region, value;");
+                .hasMessageStartingWith("alpha:x: unknown setting 'nope' for scheme 'alpha'. It accepts: region, value;");
     }
 
     @Test

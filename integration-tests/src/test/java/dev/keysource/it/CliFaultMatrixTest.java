@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keysource.it.FaultMatrix.Expect;
 import dev.keysource.it.FaultMatrix.Row;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,6 +106,7 @@ class CliFaultMatrixTest {
                 assertThat(lines.subList(0, lines.size() - 1)).as("stderr before the error line: log warnings only")
                         .allMatch(l -> l.startsWith("WARN "));
                 assertThat(error).as("the error line").startsWith("keysource: " + rig.reference() + ": ");
+                ErrorContract.assertReferenceOnce("the CLI's error line", rig.reference(), error);
                 for (String fragment : x.fragments) {
                     assertThat(error).as("the error line says where and what to do").contains(fragment);
                 }

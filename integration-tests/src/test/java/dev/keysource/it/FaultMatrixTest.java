@@ -14,6 +14,7 @@ import dev.keysource.Secret;
 import dev.keysource.it.FaultMatrix.Expect;
 import dev.keysource.it.FaultMatrix.Row;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -258,6 +259,7 @@ class FaultMatrixTest {
         }
         assertThat(e.getMessage()).as("no 'bug' in a classified failure").doesNotContain("this is a bug");
         Canary.assertAbsent(e);
+        ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
         assertClean(rig, "the exception chain", chain(e));
     }
 

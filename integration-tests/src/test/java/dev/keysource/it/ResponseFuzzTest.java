@@ -12,6 +12,7 @@ import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
 import dev.keysource.aws.FakeSecretsManager;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import dev.keysource.vault.FakeVault;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +74,7 @@ class ResponseFuzzTest {
                 // how the core and the backends report an exception they did not classify
                 assertThat(e.getMessage()).as(where).doesNotContain("this is a bug").doesNotContain("please report it");
                 Canary.assertAbsent(e);
+                ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
                 String chain = FaultMatrixTest.chain(e);
                 for (String c : credentials) {
                     assertThat(chain.contains(c)).as("%s: a credential in the message", where).isFalse();

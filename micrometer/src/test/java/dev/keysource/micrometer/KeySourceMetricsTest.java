@@ -85,7 +85,7 @@ class KeySourceMetricsTest {
     }
 
     private static SourceUnavailableException unavailable() {
-        return new SourceUnavailableException(REF, REF + ": backend down (503)");
+        return new SourceUnavailableException(REF, "backend down (503)");
     }
 
     @Test
@@ -177,7 +177,7 @@ class KeySourceMetricsTest {
     @Test
     void load_thatFails_countsLoadFailureAndTimesItByExceptionType() {
         FakeKeySource src = FakeKeySource.of(REF)
-                .thenFail(new SecretNotFoundException(REF, REF + ": no such secret"));
+                .thenFail(new SecretNotFoundException(REF, "no such secret"));
         KeySourceMetrics.bind(key(src), "anthropic", registry);
 
         assertThatThrownBy(key::get).isInstanceOf(SecretNotFoundException.class);

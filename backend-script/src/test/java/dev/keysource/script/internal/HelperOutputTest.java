@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.keysource.Secret;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,6 +34,7 @@ class HelperOutputTest {
             parse(stdout, jsonField);
         } catch (SourceMisconfiguredException e) {
             Canary.assertAbsent(e);
+            ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
             return e.getMessage();
         }
         throw new AssertionError("no failure");

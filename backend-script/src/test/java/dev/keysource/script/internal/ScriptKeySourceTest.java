@@ -15,6 +15,7 @@ import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,6 +44,7 @@ class ScriptKeySourceTest {
             f.fetch();
         } catch (KeySourceException e) {
             Canary.assertAbsent(e);
+            ErrorContract.assertHoldsInChain(e); // the reference once: "reference: detail"
             return e;
         }
         throw new AssertionError("the fetch of " + command + " did not fail");

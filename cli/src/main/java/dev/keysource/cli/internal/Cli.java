@@ -3,6 +3,7 @@ package dev.keysource.cli.internal;
 import dev.keysource.CachedKey;
 import dev.keysource.KeyFetcher;
 import dev.keysource.KeyRef;
+import dev.keysource.InternalKeySourceException;
 import dev.keysource.KeySourceException;
 import dev.keysource.Secret;
 import dev.keysource.cli.ExitCodes;
@@ -73,8 +74,25 @@ public final class Cli {
         return scheme != null && !scheme.equals("script");
     }
 
-    /** Runs a command line; returns the exit code. */
+    /**
+     * Runs a command line; returns the exit code. An unexpected exception (a bug) is exit 1 with one line that
+     * names its class, never its message (it may hold a secret) or a stack trace.
+     */
     public int run(String[] argv) {
+        try {
+            return dispatch(argv);
+        } catch (RuntimeException e) {
+            return fail(ExitCodes.INTERNAL_ERROR, internalError(e));
+        }
+    }
+
+    /** The one line for an unexpected exception: its class and where to report it. */
+    static String internalError(Throwable e) {
+        return "internal error: an unexpected " + e.getClass().getName() + "; this is a bug in keysource, not in "
+                + "your configuration: please report it at " + InternalKeySourceException.REPORT_URL;
+    }
+
+    private int dispatch(String[] argv) {
         Args args;
         try {
             args = Args.parse(argv);

@@ -3,6 +3,7 @@ package dev.keysource.cli.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keysource.testkit.Canary;
+import dev.keysource.testkit.ErrorContract;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +113,78 @@ class CliTest {
                 }
             };
         }
+    }
+
+    /** A backend that breaks its contract: its fetch throws an unclassified exception, or create returns null. */
+    static final class BrokenProvider implements KeySourceProvider {
+        @Override
+        public String scheme() {
+            return "broken";
+        }
+
+        @Override
+        public Set<String> options() {
+            return Set.of();
+        }
+
+        @Override
+        public KeySource create(KeyRef ref, ProviderContext context) {
+            if (ref.location().equals("null-source")) {
+                return null;
+            }
+            if (ref.location().equals("throws")) {
+                throw new IllegalStateException("credential " + Canary.SECRET);
+            }
+            return new KeySource() {
+                @Override
+                public KeyRef ref() {
+                    return ref;
+                }
+
+                @Override
+                public Secret fetch() {
+                    throw new IllegalStateException("token " + Canary.SECRET + " was refused");
+                }
+            };
+        }
+    }
+
+    @Test
+    void get_backendThrowsUnclassified_exit1InternalErrorWithoutItsMessage() {
+        int code = new Cli(Map.of(), out, err, List.of(new BrokenProvider())).run(new String[] {"get", "broken:key"});
+        assertThat(code).isEqualTo(1);
+        assertThat(err()).isEqualTo("keysource: broken:key: internal error: the backend failed with an unexpected "
+                + "java.lang.IllegalStateException; this is a bug in keysource or the backend, not in your "
+                + "configuration: please report it at https://github.com/keysource-dev/keysource/issues\n");
+        assertThat(out()).isEmpty();
+        ErrorContract.assertReferenceOnce("stderr", "broken:key", err());
+    }
+
+    @Test
+    void get_providerReturnsNoSource_exit1InternalError() {
+        int code = new Cli(Map.of(), out, err, List.of(new BrokenProvider())).run(new String[] {"get", "broken:null-source"});
+        assertThat(code).isEqualTo(1);
+        assertThat(err()).startsWith("keysource: broken:null-source: internal error: provider ")
+                .contains("returned no source").endsWith("please report it at "
+                        + "https://github.com/keysource-dev/keysource/issues\n");
+        ErrorContract.assertReferenceOnce("stderr", "broken:null-source", err());
+    }
+
+    @Test
+    void get_unexpectedExceptionOutsideAFetch_exit1OneLineNoStackTrace() {
+        int code = new Cli(Map.of(), out, err, List.of(new BrokenProvider())).run(new String[] {"get", "broken:throws"});
+        assertThat(code).isEqualTo(1);
+        assertThat(err()).isEqualTo("keysource: internal error: an unexpected java.lang.IllegalStateException; this "
+                + "is a bug in keysource, not in your configuration: please report it at "
+                + "https://github.com/keysource-dev/keysource/issues\n");
+    }
+
+    @Test
+    void internalError_lineNamesTheClassNotTheMessage() {
+        assertThat(Cli.internalError(new NullPointerException("secret " + Canary.SECRET)))
+                .isEqualTo("internal error: an unexpected java.lang.NullPointerException; this is a bug in keysource, "
+                        + "not in your configuration: please report it at "
+                        + "https://github.com/keysource-dev/keysource/issues");
     }
 
     private int runWithBytes(String... args) {

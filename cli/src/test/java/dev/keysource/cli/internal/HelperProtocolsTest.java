@@ -72,7 +72,7 @@ class HelperProtocolsTest {
                 public Secret fetch() {
                     Secret s = secrets.get(ref.location());
                     if (s == null) {
-                        throw new SourceUnavailableException(ref.toString(), ref + ": Vault said \u001b[31mred"
+                        throw new SourceUnavailableException(ref.toString(), "Vault said \u001b[31mred"
                                 + "\u0007 and\u2028more\nlines\u009b2J");
                     }
                     return s;

@@ -106,7 +106,8 @@ public final class KeySourceFailureAnalyzer implements FailureAnalyzer {
             what = "There is no secret at " + e.reference() + where + ". Check the path and field, e.g. with "
                     + hint(scheme) + ", or fix the reference.";
         } else if (e instanceof InvalidReferenceException) {
-            what = "Fix the reference " + e.reference() + where + " as the message says (docs/configuration.md).";
+            what = "Fix the reference" + (e.reference() == null ? "" : " " + e.reference()) + where
+                    + " as the message says (docs/configuration.md).";
         } else if (e instanceof SourceMisconfiguredException) {
             what = "Fix the setting or reference the message names" + where + "; backend settings are "
                     + prefix + ".* (docs/spring-boot.md).";
