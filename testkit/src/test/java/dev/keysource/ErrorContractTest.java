@@ -86,6 +86,18 @@ class ErrorContractTest {
     }
 
     @Test
+    void errorContract_anotherReferenceInTheDetail_isNotARepeat() {
+        ErrorContract.assertHolds(new SourceMisconfiguredException("vault:secret/db", "the secret has 2 fields; name "
+                + "one with #field, e.g. vault:secret/db#password"));
+        ErrorContract.assertHolds(new SourceMisconfiguredException("vault:secret", "'secret' names the mount; write "
+                + "vault:secret/<name>"));
+        assertThatThrownBy(() -> ErrorContract.assertHolds(new SourceMisconfiguredException("vault:secret/db",
+                "cannot read vault:secret/db; check the path"))).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> ErrorContract.assertReferenceOnce("stderr", "vault:secret/db",
+                "keysource: vault:secret/db: vault:secret/db: no such secret")).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void everyField_isFinal() {
         for (Class<?> c = SourceTimeoutException.class; c != RuntimeException.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {

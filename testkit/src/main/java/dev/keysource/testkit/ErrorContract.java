@@ -65,11 +65,39 @@ public final class ErrorContract {
         if (reference == null || reference.isEmpty() || text == null) {
             return;
         }
-        int first = text.indexOf(reference);
-        if (first >= 0 && text.indexOf(reference, first + 1) >= 0) {
+        int count = 0;
+        for (int i = text.indexOf(reference); i >= 0; i = text.indexOf(reference, i + 1)) {
+            if (standsAlone(text, i, i + reference.length())) {
+                count++;
+            }
+        }
+        if (count > 1) {
             throw new AssertionError("the reference " + redacted(reference) + " appears more than once in " + where
                     + ": " + redacted(text));
         }
+    }
+
+    /**
+     * Whether {@code text[start, end)} is the reference itself, not part of a longer one: an example such as
+     * {@code vault:secret/db#password} or {@code vault:secret/<name>} in the detail of {@code vault:secret/db}
+     * names another reference.
+     */
+    private static boolean standsAlone(String text, int start, int end) {
+        if (start > 0 && continues(text.charAt(start - 1))) {
+            return false;
+        }
+        if (end == text.length()) {
+            return true;
+        }
+        char next = text.charAt(end);
+        if (next == ':' || next == '.') { // "ref: detail", "read ref." end the reference; "ref:x", "ref.x" continue it
+            return end + 1 == text.length() || Character.isWhitespace(text.charAt(end + 1));
+        }
+        return !continues(next) && next != '<';
+    }
+
+    private static boolean continues(char c) {
+        return Character.isLetterOrDigit(c) || "/#?&=%._~-+@$:".indexOf(c) >= 0;
     }
 
     private static String redacted(String s) {

@@ -53,7 +53,7 @@ public final class KeySourceConfigDataLoader implements ConfigDataLoader<KeySour
                         + "starting anyway; its properties are read on first access): " + e.getMessage());
             } else {
                 throw new KeySourceStartupException(where, r.reference, "keysource could not fetch " + r.reference
-                        + " for " + where + ": " + e.getMessage(), e);
+                        + " for " + where + ": " + Messages.after(r.reference, e), e);
             }
         }
         entries.forEach((property, entry) -> imported.add(property, entry.reference()));

@@ -63,7 +63,7 @@ public final class KeySourceStartupCheck implements SmartInitializingSingleton {
                     continue;
                 }
                 throw new KeySourceStartupException(e.getKey(), e.getValue(), "keysource could not fetch "
-                        + e.getValue() + " (" + e.getKey() + ") at start-up: " + failure.getMessage(), failure);
+                        + e.getValue() + " (" + e.getKey() + ") at start-up: " + Messages.after(e.getValue(), failure), failure);
             }
         }
     }

@@ -44,7 +44,7 @@ public final class NamedKeysRegistrar implements BeanDefinitionRegistryPostProce
                     return factory.getBean(Keys.class).key(reference);
                 } catch (RuntimeException e) {
                     throw new KeySourceStartupException(property, reference, "keysource cannot make the key " + name
-                            + " (" + property + "=" + reference + "): " + e.getMessage(), e);
+                            + " (" + property + "=" + reference + "): " + Messages.after(reference, e), e);
                 }
             });
             def.setDestroyMethodName("close");
