@@ -2,6 +2,7 @@ package dev.keysource.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keysource.InternalKeySourceException;
 import dev.keysource.InvalidReferenceException;
 import dev.keysource.KeySourceException;
 import dev.keysource.SecretNotFoundException;
@@ -30,6 +31,7 @@ class ExitCodesTest {
     void of_unclassifiedFailure_isAnInternalError() {
         assertThat(ExitCodes.of(new KeySourceException("r", "m"))).isEqualTo(1);
         assertThat(ExitCodes.of(new IllegalStateException("bug"))).isEqualTo(1);
+        assertThat(ExitCodes.of(new InternalKeySourceException("r", "internal error: ..."))).isEqualTo(1);
     }
 
     @Test

@@ -218,7 +218,7 @@ class CliTest {
                 + "with a unit (500ms, 5s, 2m) or ISO-8601 (PT5S); got 'soon'\n");
         err.reset();
         assertThat(run("get", "--set", "no-such=1", "script:echo k")).isEqualTo(6);
-        assertThat(err()).startsWith("keysource: unknown setting 'no-such' for scheme 'script'.");
+        assertThat(err()).startsWith("keysource: script:echo k: unknown setting 'no-such' for scheme 'script'.");
     }
 
     @Test
