@@ -530,7 +530,7 @@ public final class CacheEngine implements AutoCloseable {
         }
         REFRESH_FAILURES.getAndAdd(this, 1);
         KeySourceException e = t instanceof KeySourceException ? (KeySourceException) t
-                : new KeySourceException(reference, "refresh failed: " + t.getClass().getName());
+                : dev.keysource.InternalKeySourceException.unexpected(reference, "the refresh", t);
         Duration latency = Duration.ofNanos(client.ticker().read() - start);
         boolean serving = old != null && !old.dead && client.cache().asMap().get(reference) == old;
         if (serving) {

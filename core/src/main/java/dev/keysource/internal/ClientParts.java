@@ -209,7 +209,8 @@ public final class ClientParts {
             if (!accepted.contains(name) && !CoreConfig.NAMES.contains(name)) {
                 Set<String> all = new TreeSet<>(inReference);
                 all.addAll(CoreConfig.NAMES);
-                throw new InvalidReferenceException(ref.toString(), "unknown option '" + name + "'" + Suggest.nearest(name, all).map(n -> " (did you mean '" + n + "'?)").orElse("")
+                throw new InvalidReferenceException(ref.toString(), "unknown option '" + name + "'"
+                        + Suggest.nearest(name, all).map(n -> " (did you mean '" + n + "'?)").orElse("")
                         + ". Scheme '" + ref.scheme() + "' accepts: " + (inReference.isEmpty() ? "(none of its own)"
                         : String.join(", ", inReference)) + "; and the core options: "
                         + String.join(", ", new TreeSet<>(CoreConfig.NAMES)));
@@ -219,7 +220,8 @@ public final class ClientParts {
     }
 
     /** Refuses a code setting the scheme does not accept; {@code reference} is null for a client's settings. */
-    static void checkSettings(KeySourceProvider provider, String scheme, String reference, Map<String, String> settings) {
+    static void checkSettings(KeySourceProvider provider, String scheme, String reference,
+                              Map<String, String> settings) {
         Set<String> accepted = new TreeSet<>(provider.options());
         for (String name : settings.keySet()) {
             if (!accepted.contains(name) && !CoreConfig.NAMES.contains(name)) {

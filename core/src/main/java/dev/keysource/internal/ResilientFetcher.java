@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One resilient fetch: each attempt runs {@link KeySource#fetch()} on the executor under a
  * resilience4j {@link TimeLimiter}; transient failures ({@link KeySourceException#isTransient()}, the one
- * retry rule: {@link SourceUnavailableException}, including timeouts) are retried by a resilience4j {@link Retry} with exponential backoff and jitter, delays on
- * the scheduler. A fetch still running after the slow threshold logs one warning.
+ * retry rule: {@link SourceUnavailableException}, including timeouts) are retried by a resilience4j
+ * {@link Retry} with exponential backoff and jitter, delays on the scheduler. A fetch still running after the
+ * slow threshold logs one warning.
  */
 public final class ResilientFetcher {
 

@@ -162,7 +162,8 @@ class CliTest {
 
     @Test
     void get_providerReturnsNoSource_exit1InternalError() {
-        int code = new Cli(Map.of(), out, err, List.of(new BrokenProvider())).run(new String[] {"get", "broken:null-source"});
+        int code = new Cli(Map.of(), out, err, List.of(new BrokenProvider()))
+                .run(new String[] {"get", "broken:null-source"});
         assertThat(code).isEqualTo(1);
         assertThat(err()).startsWith("keysource: broken:null-source: internal error: provider ")
                 .contains("returned no source").endsWith("please report it at "

@@ -63,7 +63,8 @@ public final class KeySourceStartupCheck implements SmartInitializingSingleton {
                     continue;
                 }
                 throw new KeySourceStartupException(e.getKey(), e.getValue(), "keysource could not fetch "
-                        + e.getValue() + " (" + e.getKey() + ") at start-up: " + Messages.after(e.getValue(), failure), failure);
+                        + e.getValue() + " (" + e.getKey() + ") at start-up: " + Messages.after(e.getValue(), failure),
+                        failure);
             }
         }
     }
