@@ -81,6 +81,8 @@ public final class Cli {
     public int run(String[] argv) {
         try {
             return dispatch(argv);
+        } catch (KeySourceException e) {
+            return fail(ExitCodes.of(e), e.getMessage()); // classified, wherever it came from: its own code
         } catch (RuntimeException e) {
             return fail(ExitCodes.INTERNAL_ERROR, internalError(e));
         }

@@ -115,6 +115,10 @@ public final class KeySourceFailureAnalyzer implements FailureAnalyzer {
             what = "The backend did not answer for " + e.reference() + where + ". Check that it is reachable at the "
                     + "address in the message (" + prefix + ".address or the backend's environment variables) and "
                     + "that it is unsealed and up.";
+        } else if (e instanceof dev.keysource.InternalKeySourceException) {
+            what = "This is a bug in keysource or its backend, not in your configuration (" + e.reference() + where
+                    + "): please report it at " + dev.keysource.InternalKeySourceException.REPORT_URL
+                    + " with the message.";
         } else {
             what = "See the message for what failed for " + e.reference() + where + ".";
         }
