@@ -146,11 +146,4 @@ public final class ProviderRegistry {
         Throwable c = e.getCause();
         return (m == null ? e.toString() : m) + (c != null ? " (caused by " + c + ")" : "");
     }
-
-    /** For tests: providers by scheme in insertion order. */
-    Map<String, Integer> counts() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        byScheme.forEach((k, v) -> m.put(k, v.size()));
-        return m;
-    }
 }
