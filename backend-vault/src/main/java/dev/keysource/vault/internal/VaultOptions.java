@@ -122,21 +122,6 @@ public final class VaultOptions {
         return address;
     }
 
-    /** The namespace, or null. */
-    public String namespace() {
-        return namespace;
-    }
-
-    /** The KV version override ({@code kv=1|2}), or null to detect it. */
-    public Integer kv() {
-        return kv;
-    }
-
-    /** The pinned KV v2 version, or null for the latest. */
-    public Integer version() {
-        return version;
-    }
-
     /**
      * Resolves every setting for {@code ref}.
      *
