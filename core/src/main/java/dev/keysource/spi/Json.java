@@ -69,21 +69,22 @@ public final class Json {
      *         " + message) and never quotes a value
      */
     public static String field(String json, String name) {
+        String shown = Printable.escape(name); // typed by a user, but may hold anything: never raw in a message
         Object parsed;
         try {
             parsed = parse(json);
         } catch (Malformed e) {
-            throw new FieldUnreadable("is not JSON (" + e.getMessage() + "), so the field '" + name + "' cannot be "
-                    + "read; remove '#" + name + "' to read the whole value, or store it as JSON key/value pairs");
+            throw new FieldUnreadable("is not JSON (" + e.getMessage() + "), so the field '" + shown + "' cannot be "
+                    + "read; remove '#" + shown + "' to read the whole value, or store it as JSON key/value pairs");
         }
         if (!(parsed instanceof Map)) {
-            throw new FieldUnreadable("is JSON but not an object, so the field '" + name + "' cannot be read; remove '#"
-                    + name + "' to read the whole value, or store it as JSON key/value pairs");
+            throw new FieldUnreadable("is JSON but not an object, so the field '" + shown + "' cannot be read; remove '#"
+                    + shown + "' to read the whole value, or store it as JSON key/value pairs");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) parsed;
         if (!fields.containsKey(name)) {
-            throw new FieldUnreadable("has no field '" + name + "'; its fields are: " + names(fields.keySet()));
+            throw new FieldUnreadable("has no field '" + shown + "'; its fields are: " + names(fields.keySet()));
         }
         Object v = fields.get(name);
         if (v instanceof String) {
@@ -93,13 +94,16 @@ public final class Json {
             return v.toString();
         }
         String kind = v == NULL ? "null" : v instanceof Map ? "a JSON object" : "a JSON array";
-        throw new FieldUnreadable("has the field '" + name + "', but it is " + kind + ", not a string; point '#field' "
+        throw new FieldUnreadable("has the field '" + shown + "', but it is " + kind + ", not a string; point '#field' "
                 + "at a string field");
     }
 
+    /** How many field names {@link #names} lists before "and N more". */
+    private static final int MAX_NAMES_LISTED = 20;
+
     /**
-     * Field names for a message: quoted, at most 20, then "and N more"; "(none: the object is empty)"
-     * for none. Names only, never values.
+     * Field names for a message: quoted and escaped ({@link Printable#escape}: a name is the backend's text),
+     * at most 20, then "and N more"; "(none: the object is empty)" for none. Names only, never values.
      */
     public static String names(java.util.Collection<String> names) {
         if (names.isEmpty()) {
@@ -108,12 +112,13 @@ public final class Json {
         StringBuilder sb = new StringBuilder();
         int n = 0;
         for (String name : names) {
-            if (n == 20) {
+            if (n == MAX_NAMES_LISTED) {
                 break;
             }
-            sb.append(n++ == 0 ? "" : ", ").append('\'').append(name).append('\'');
+            sb.append(n++ == 0 ? "" : ", ").append('\'').append(Printable.escape(name)).append('\'');
         }
-        return names.size() > 20 ? sb + " and " + (names.size() - 20) + " more" : sb.toString();
+        return names.size() > MAX_NAMES_LISTED ? sb + " and " + (names.size() - MAX_NAMES_LISTED) + " more"
+                : sb.toString();
     }
 
     /** {@link #field} could not read the field; the message never quotes the input. */

@@ -65,4 +65,24 @@ class JsonTest {
         assertThatThrownBy(() -> Json.field("{\"k\":{\"x\":\"sk-secret\"}}", "k"))
                 .hasMessage("has the field 'k', but it is a JSON object, not a string; point '#field' at a string field");
     }
+
+    @Test
+    void field_namesFromTheSecretOrTheReference_areEscapedInTheMessage() {
+        assertThatThrownBy(() -> Json.field("{\"a\\u001b[31m\":1,\"b\\u2028\":2}", "k\u0007"))
+                .hasMessage("has no field 'kU+0007'; its fields are: 'aU+001B[31m', 'bU+2028'");
+        assertThatThrownBy(() -> Json.field("{\"k\\n\":null}", "k\n"))
+                .hasMessage("has the field 'k\\n', but it is null, not a string; point '#field' at a string field");
+        assertThatThrownBy(() -> Json.field("[1]", "k\u001b"))
+                .hasMessageStartingWith("is JSON but not an object, so the field 'kU+001B' cannot be read; remove '#kU+001B'");
+    }
+
+    @Test
+    void names_moreThanTwenty_listsTwentyAndCountsTheRest() {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            names.add("f" + i);
+        }
+
+        assertThat(Json.names(names)).startsWith("'f0', 'f1', ").endsWith("'f19' and 3 more");
+    }
 }
