@@ -68,7 +68,7 @@ public final class SecretsManagerKeySourceProvider implements KeySourceProvider 
     private static final Set<String> OPTIONS = Set.of(REGION, PROFILE, ENDPOINT, STAGE, VERSION);
 
     /** One SDK client per region, endpoint and credentials, shared by the sources of this provider. */
-    private final SharedPool<ClientSpec, ClientSpec.Built> clients = new SharedPool<>(ClientSpec::build,
+    private final SharedPool<ClientSpec, ClientSpec.Built> clients = new SharedPool<>(
             ClientSpec.Built::close);
 
     /** No I/O; clients are created by {@link #create}. */
@@ -96,7 +96,7 @@ public final class SecretsManagerKeySourceProvider implements KeySourceProvider 
     public KeySource create(KeyRef ref, ProviderContext context) {
         Target target = Target.resolve(ref, context::setting);
         ClientSpec spec = ClientSpec.resolve(ref, context);
-        SharedPool.Lease<ClientSpec.Built> lease = clients.acquire(spec);
+        SharedPool.Lease<ClientSpec.Built> lease = clients.acquire(spec, ClientSpec::build);
         return new SecretsManagerKeySource(ref, target, lease.value().client(), spec.where(), lease::release);
     }
 

@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * What a provider instance shares between the sources it creates: one value per key (one HTTP client and
  * login per Vault identity, one SDK client per region and credentials), opened by the first
- * {@link #acquire} of its key, counted by reference, and closed when the last {@link Lease} is released.
+ * {@link #acquire acquire} of its key, counted by reference, and closed when the last {@link Lease} is released.
  * A later {@code acquire} of the key opens a new value. Instance state only: one pool per provider instance.
  *
  * <p>Thread-safe. {@code open} runs under the pool's lock, so two sources asking for a new key at once get
@@ -23,24 +23,26 @@ import java.util.function.Function;
  */
 public final class SharedPool<K, V> {
 
-    private final Function<? super K, ? extends V> open;
     private final Consumer<? super V> close;
     private final Map<K, Entry<V>> entries = new HashMap<>();
 
     /**
-     * @param open  opens the value of a key not in the pool; an exception it throws reaches the caller of
-     *              {@link #acquire}, and nothing is kept
      * @param close closes a value whose last lease was released; an exception it throws reaches the caller of
      *              {@link Lease#release}, and the value is gone from the pool all the same
      */
-    public SharedPool(Function<? super K, ? extends V> open, Consumer<? super V> close) {
-        this.open = Objects.requireNonNull(open, "open");
+    public SharedPool(Consumer<? super V> close) {
         this.close = Objects.requireNonNull(close, "close");
     }
 
-    /** The value of {@code key}, opened on first use; release the lease when the source closes. */
-    public Lease<V> acquire(K key) {
+    /**
+     * The value of {@code key}; release the lease when the source closes.
+     *
+     * @param open opens the value when the key is not in the pool (with what the caller knows: its settings
+     *             and context); an exception it throws reaches the caller, and nothing is kept
+     */
+    public Lease<V> acquire(K key, Function<? super K, ? extends V> open) {
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(open, "open");
         synchronized (entries) {
             Entry<V> e = entries.get(key);
             if (e == null) {

@@ -28,18 +28,22 @@ class SharedPoolTest {
 
     private final AtomicInteger opened = new AtomicInteger();
     private final List<Res> closed = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final SharedPool<String, Res> pool = new SharedPool<>(k -> {
-        opened.incrementAndGet();
-        return new Res(k);
-    }, r -> {
+    private final SharedPool<String, Res> pool = new SharedPool<>(r -> {
         r.closes.incrementAndGet();
         closed.add(r);
     });
 
+    private SharedPool.Lease<Res> acquire(String key) {
+        return pool.acquire(key, k -> {
+            opened.incrementAndGet();
+            return new Res(k);
+        });
+    }
+
     @Test
     void acquire_sameKey_sharesOneValueUntilTheLastRelease() {
-        SharedPool.Lease<Res> a = pool.acquire("vault-1");
-        SharedPool.Lease<Res> b = pool.acquire("vault-1");
+        SharedPool.Lease<Res> a = acquire("vault-1");
+        SharedPool.Lease<Res> b = acquire("vault-1");
 
         assertThat(b.value()).isSameAs(a.value());
         assertThat(opened).hasValue(1);
@@ -53,7 +57,7 @@ class SharedPoolTest {
         assertThat(closed).containsExactly(a.value());
         assertThat(pool.size()).isZero();
 
-        SharedPool.Lease<Res> c = pool.acquire("vault-1");
+        SharedPool.Lease<Res> c = acquire("vault-1");
         assertThat(c.value()).as("a new value after the last one closed").isNotSameAs(a.value());
         assertThat(opened).hasValue(2);
         c.release();
@@ -61,8 +65,8 @@ class SharedPoolTest {
 
     @Test
     void acquire_differentKeys_openSeparateValues() {
-        SharedPool.Lease<Res> a = pool.acquire("eu-west-1");
-        SharedPool.Lease<Res> b = pool.acquire("us-east-1");
+        SharedPool.Lease<Res> a = acquire("eu-west-1");
+        SharedPool.Lease<Res> b = acquire("us-east-1");
 
         assertThat(a.value()).isNotSameAs(b.value());
         assertThat(pool.size()).isEqualTo(2);
@@ -75,28 +79,29 @@ class SharedPoolTest {
     @Test
     void acquire_openFails_propagatesAndKeepsNothing() {
         AtomicInteger attempts = new AtomicInteger();
-        SharedPool<String, Res> failing = new SharedPool<>(k -> {
+        SharedPool<String, Res> failing = new SharedPool<>(r -> { });
+        java.util.function.Function<String, Res> open = k -> {
             if (attempts.incrementAndGet() == 1) {
                 throw new IllegalStateException("no CA file");
             }
             return new Res(k);
-        }, r -> { });
+        };
 
-        assertThatThrownBy(() -> failing.acquire("k")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> failing.acquire("k", open)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("no CA file");
         assertThat(failing.size()).isZero();
 
-        SharedPool.Lease<Res> l = failing.acquire("k");
+        SharedPool.Lease<Res> l = failing.acquire("k", open);
         assertThat(l.value().key).isEqualTo("k");
         assertThat(attempts).hasValue(2);
     }
 
     @Test
     void release_closeFails_propagatesAndTheValueIsGone() {
-        SharedPool<String, Res> failing = new SharedPool<>(Res::new, r -> {
+        SharedPool<String, Res> failing = new SharedPool<>(r -> {
             throw new IllegalStateException("revoke failed");
         });
-        SharedPool.Lease<Res> l = failing.acquire("k");
+        SharedPool.Lease<Res> l = failing.acquire("k", Res::new);
 
         assertThatThrownBy(l::release).hasMessage("revoke failed");
         assertThat(failing.size()).isZero();
@@ -109,20 +114,20 @@ class SharedPoolTest {
         try {
             java.util.concurrent.atomic.AtomicReference<SharedPool<String, Res>> self =
                     new java.util.concurrent.atomic.AtomicReference<>();
-            self.set(new SharedPool<>(Res::new, r -> {
+            self.set(new SharedPool<>(r -> {
                 if (!r.key.equals("k")) {
                     return;
                 }
                 // another thread uses the pool while close runs (a revoke over the network takes time)
                 try {
-                    CompletableFuture.runAsync(() -> self.get().acquire("other").release(), other)
+                    CompletableFuture.runAsync(() -> self.get().acquire("other", Res::new).release(), other)
                             .get(10, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     throw new AssertionError("the pool was locked while a value closed", e);
                 }
             }));
 
-            self.get().acquire("k").release();
+            self.get().acquire("k", Res::new).release();
 
             assertThat(self.get().size()).isZero();
         } finally {
@@ -138,14 +143,14 @@ class SharedPoolTest {
         CountDownLatch start = new CountDownLatch(1);
         AtomicInteger usedAfterClose = new AtomicInteger();
         try {
-            SharedPool.Lease<Res> held = pool.acquire("held");
+            SharedPool.Lease<Res> held = acquire("held");
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 String key = t % 2 == 0 ? "a" : "b";
                 done.add(exec.submit(() -> {
                     start.await();
                     for (int i = 0; i < rounds; i++) {
-                        SharedPool.Lease<Res> l = pool.acquire(i % 3 == 0 ? "held" : key);
+                        SharedPool.Lease<Res> l = acquire(i % 3 == 0 ? "held" : key);
                         if (l.value().closes.get() != 0) {
                             usedAfterClose.incrementAndGet();
                         }

@@ -31,11 +31,7 @@ class ClientPoolTest {
     @BeforeEach
     void setUp() {
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        pool = new SharedPool<>(spec -> {
-            built.incrementAndGet();
-            ClientSpec.Built real = spec.build();
-            return new ClientSpec.Built(real.client(), List.of(real::close, closed::incrementAndGet));
-        }, ClientSpec.Built::close);
+        pool = new SharedPool<>(ClientSpec.Built::close);
     }
 
     @AfterEach
@@ -52,6 +48,14 @@ class ClientPoolTest {
         return env;
     }
 
+    private SharedPool.Lease<ClientSpec.Built> acquire(ClientSpec spec) {
+        return pool.acquire(spec, s -> {
+            built.incrementAndGet();
+            ClientSpec.Built real = s.build();
+            return new ClientSpec.Built(real.client(), List.of(real::close, closed::incrementAndGet));
+        });
+    }
+
     private ClientSpec spec(String reference, Map<String, String> env) {
         KeyRef ref = KeyRef.parse(reference);
         return ClientSpec.resolve(ref, new TestContext(ref, env, scheduler, Duration.ofSeconds(5)));
@@ -59,8 +63,8 @@ class ClientPoolTest {
 
     @Test
     void acquire_sameRegionEndpointAndCredentials_sharesOneClientUntilTheLastRelease() {
-        SharedPool.Lease<ClientSpec.Built> a = pool.acquire(spec("aws-sm:prod/a#x", env()));
-        SharedPool.Lease<ClientSpec.Built> b = pool.acquire(spec("aws-sm:prod/b?stage=AWSPREVIOUS", env()));
+        SharedPool.Lease<ClientSpec.Built> a = acquire(spec("aws-sm:prod/a#x", env()));
+        SharedPool.Lease<ClientSpec.Built> b = acquire(spec("aws-sm:prod/b?stage=AWSPREVIOUS", env()));
 
         assertThat(b.value().client()).isSameAs(a.value().client());
         assertThat(built.get()).isEqualTo(1);
@@ -75,7 +79,7 @@ class ClientPoolTest {
         assertThat(pool.size()).isZero();
         assertThat(scheduler.isShutdown()).as("the context's scheduler is not the client's to close").isFalse();
 
-        pool.acquire(spec("aws-sm:prod/a", env())).release();
+        acquire(spec("aws-sm:prod/a", env())).release();
         assertThat(built.get()).as("a new client after the last one closed").isEqualTo(2);
     }
 
@@ -84,10 +88,10 @@ class ClientPoolTest {
         Map<String, String> otherKey = env();
         otherKey.put("AWS_SECRET_ACCESS_KEY", "othersecret");
 
-        SharedPool.Lease<ClientSpec.Built> a = pool.acquire(spec("aws-sm:prod/a", env()));
-        SharedPool.Lease<ClientSpec.Built> b = pool.acquire(spec("aws-sm:prod/a?region=eu-west-1", env()));
-        SharedPool.Lease<ClientSpec.Built> c = pool.acquire(spec("aws-sm:prod/a", otherKey));
-        SharedPool.Lease<ClientSpec.Built> d = pool.acquire(spec("aws-sm:prod/a?endpoint=http://127.0.0.1:4566", env()));
+        SharedPool.Lease<ClientSpec.Built> a = acquire(spec("aws-sm:prod/a", env()));
+        SharedPool.Lease<ClientSpec.Built> b = acquire(spec("aws-sm:prod/a?region=eu-west-1", env()));
+        SharedPool.Lease<ClientSpec.Built> c = acquire(spec("aws-sm:prod/a", otherKey));
+        SharedPool.Lease<ClientSpec.Built> d = acquire(spec("aws-sm:prod/a?endpoint=http://127.0.0.1:4566", env()));
 
         assertThat(List.of(a.value().client(), b.value().client(), c.value().client(), d.value().client())).doesNotHaveDuplicates();
         assertThat(pool.size()).isEqualTo(4);
