@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A small strict JSON reader for backends that parse secret-bearing text (an AWS {@code SecretString},
- * a helper's JSON output). Its failures never quote the input (which may be a secret): they say only
- * what was expected and at which offset.
+ * a helper's JSON output), and the one JSON string writer ({@link #quote}, {@link #string}). Its failures
+ * never quote the input (which may be a secret): they say only what was expected and at which offset.
  *
  * <p>Values: {@code Map<String,Object>} (insertion-ordered), {@code List<Object>}, {@code String},
  * {@link Num} (the number's text as written), {@code Boolean}, and {@link #NULL}.
@@ -119,6 +119,41 @@ public final class Json {
         }
         return names.size() > MAX_NAMES_LISTED ? sb + " and " + (names.size() - MAX_NAMES_LISTED) + " more"
                 : sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code s} as a JSON string literal, quotes included: see {@link #string}. */
+    public static String quote(String s) {
+        return string(new StringBuilder(s.length() + 2), s).toString();
+    }
+
+    /**
+     * Appends {@code s} as a JSON string literal: {@code "} and {@code \} escaped, line breaks and tabs as
+     * {@code \n}, {@code \r}, {@code \t}, every other control character, DEL and the line and paragraph
+     * separators (U+2028, U+2029, which end a line in JavaScript) as a backslash, {@code u} and four hex digits;
+     * everything else as is.
+     */
+    public static StringBuilder string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+                        sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.append('"');
     }
 
     /** {@link #field} could not read the field; the message never quotes the input. */
