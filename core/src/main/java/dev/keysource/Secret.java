@@ -111,11 +111,6 @@ public final class Secret {
         return v.substring(0, 3) + "…(" + v.length() + " chars)…" + v.substring(v.length() - 2);
     }
 
-    /** A copy with another expiry (null for none). */
-    public Secret withExpiry(Instant newExpiry) {
-        return new Secret(text, binary, version, newExpiry, created);
-    }
-
     /** Never shows the value. */
     @Override
     public String toString() {

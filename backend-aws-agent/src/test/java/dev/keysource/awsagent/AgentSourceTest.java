@@ -337,6 +337,23 @@ class AgentSourceTest {
         assertThat(rs.get(2).query).containsEntry("refreshNow", "true");
     }
 
+    /** The agent's own text is escaped as every backend's is (Printable): no C1 control, separator or bidi override. */
+    @Test
+    void messages_agentTextWithTerminalControls_isEscaped() {
+        agent.putSecretString("s", "v");
+        agent.failNext(400, FakeSecretsManagerAgent.awsError("InvalidRequestException",
+                "bad\u009b2J\u2028next\u202eevil\u001b[31m"));
+
+        assertThatThrownBy(() -> fetch(ref("s"), env("AWS_TOKEN", TOKEN)))
+                .isInstanceOf(SourceMisconfiguredException.class)
+                .hasMessageContaining("badU+009B2J").hasMessageContaining("U+202EevilU+001B[31m")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u009b", "\u2028", "\u202e", "\u001b"));
+        agent.failNext(503, "x".repeat(200) + "\u2029");
+        assertThatThrownBy(() -> fetch(ref("s"), env("AWS_TOKEN", TOKEN)))
+                .hasMessageContaining(" '" + "x".repeat(120) + "...'")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u2029"));
+    }
+
     @Test
     void messages_neverHoldTheTokenOrTheSecret() {
         agent.putSecretString("s", Canary.SECRET);

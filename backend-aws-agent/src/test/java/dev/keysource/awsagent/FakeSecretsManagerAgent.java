@@ -260,17 +260,7 @@ public final class FakeSecretsManagerAgent implements AutoCloseable {
     }
 
     private static String jsonString(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
+        return dev.keysource.spi.Json.quote(s);
     }
 
     private static Map<String, String> query(String raw) {

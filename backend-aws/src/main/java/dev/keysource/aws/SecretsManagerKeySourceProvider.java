@@ -1,13 +1,13 @@
 package dev.keysource.aws;
 
 import dev.keysource.KeyRef;
-import dev.keysource.aws.internal.ClientPool;
 import dev.keysource.aws.internal.ClientSpec;
 import dev.keysource.aws.internal.SecretsManagerKeySource;
 import dev.keysource.aws.internal.Target;
 import dev.keysource.spi.KeySource;
 import dev.keysource.spi.KeySourceProvider;
 import dev.keysource.spi.ProviderContext;
+import dev.keysource.spi.SharedPool;
 import java.util.Set;
 
 /**
@@ -67,7 +67,9 @@ public final class SecretsManagerKeySourceProvider implements KeySourceProvider 
 
     private static final Set<String> OPTIONS = Set.of(REGION, PROFILE, ENDPOINT, STAGE, VERSION);
 
-    private final ClientPool clients = new ClientPool();
+    /** One SDK client per region, endpoint and credentials, shared by the sources of this provider. */
+    private final SharedPool<ClientSpec, ClientSpec.Built> clients = new SharedPool<>(
+            ClientSpec.Built::close);
 
     /** No I/O; clients are created by {@link #create}. */
     public SecretsManagerKeySourceProvider() {
@@ -94,8 +96,8 @@ public final class SecretsManagerKeySourceProvider implements KeySourceProvider 
     public KeySource create(KeyRef ref, ProviderContext context) {
         Target target = Target.resolve(ref, context::setting);
         ClientSpec spec = ClientSpec.resolve(ref, context);
-        ClientPool.Lease lease = clients.acquire(spec);
-        return new SecretsManagerKeySource(ref, target, lease.client(), spec.where(), lease::release);
+        SharedPool.Lease<ClientSpec.Built> lease = clients.acquire(spec, ClientSpec::build);
+        return new SecretsManagerKeySource(ref, target, lease.value().client(), spec.where(), lease::release);
     }
 
     @Override

@@ -327,6 +327,30 @@ class SecretsManagerFailureTest {
         assertThat(e.getMessage()).contains("not JSON", "remove '#api_key'");
     }
 
+    /** One {@code #field} reader for every backend: the SPI's, with its message after the secret's name. */
+    @ParameterizedTest
+    @MethodSource("unreadableFields")
+    void fetch_unreadableField_saysWhatTheSpiFieldReaderSays(String secretString, String field) {
+        fake.putSecretString("doc", secretString);
+        String spi = catchThrowableOfType(dev.keysource.spi.Json.FieldUnreadable.class,
+                () -> dev.keysource.spi.Json.field(secretString, field)).getMessage();
+
+        KeySourceException e = fail("aws-sm:doc#" + field);
+
+        assertThat(e).isExactlyInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).startsWith("aws-sm:doc#" + field + ": the secret 'doc' (stage AWSCURRENT) in region ")
+                .endsWith(" " + spi).doesNotContain(Canary.SECRET);
+    }
+
+    static Stream<Arguments> unreadableFields() {
+        return Stream.of(
+                Arguments.of(Canary.SECRET + "{not json", "api_key"),
+                Arguments.of("[\"" + Canary.SECRET + "\"]", "api_key"),
+                Arguments.of("{\"user\":\"" + Canary.SECRET + "\",\"x\\u001b[2J\":1}", "api_key"),
+                Arguments.of("{\"api_key\":null}", "api_key"),
+                Arguments.of("{\"api_key\":{\"k\":\"" + Canary.SECRET + "\"}}", "api_key"));
+    }
+
     @Test
     void fetch_fieldOfAJsonArray_isMisconfigured() {
         fake.putSecretString("list", "[\"" + Canary.SECRET + "\"]");

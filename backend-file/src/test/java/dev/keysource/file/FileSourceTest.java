@@ -139,7 +139,25 @@ class FileSourceTest {
         assertThatThrownBy(() -> fetcher("file:" + f + "?watch=inotify")).isInstanceOf(SourceMisconfiguredException.class)
                 .hasMessage("file:" + f + "?watch=inotify: watch from reference option 'watch' must be one of auto, "
                         + "poll, none: 'inotify'");
-        assertThatThrownBy(() -> fetcher("file:" + f + "?quiet-period=soon")).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> fetcher("file:" + f + "?quiet-period=soon")).isInstanceOf(SourceMisconfiguredException.class)
+                .hasMessage("file:" + f + "?quiet-period=soon: setting 'quiet-period' from reference option "
+                        + "'quiet-period' must be a non-negative duration: a number with a unit (500ms, 30s, 5m, 1h, 1d) "
+                        + "or ISO-8601 (PT5M); got 'soon'");
+    }
+
+    /** Durations are read with core's parser: its units (h, d), its refusal of a bare number, its range. */
+    @Test
+    void durationOptions_readAsCoreReadsDurations() throws IOException {
+        Path f = Files.writeString(dir.resolve("key"), "v");
+        try (KeyFetcher fetcher = fetcher("file:" + f + "?watch=poll&poll-interval=1h&quiet-period=PT0.2S")) {
+            assertThat(fetcher.fetch().value()).isEqualTo("v");
+        }
+        assertThatThrownBy(() -> fetcher("file:" + f + "?poll-interval=5")).isInstanceOf(SourceMisconfiguredException.class)
+                .hasMessage("file:" + f + "?poll-interval=5: setting 'poll-interval' from reference option "
+                        + "'poll-interval' is a number without a unit: write 5s, 5m or 5ms (a plain number means "
+                        + "milliseconds only in the KEYSOURCE_*_MS environment variables); got '5'");
+        assertThatThrownBy(() -> fetcher("file:" + f + "?poll-interval=400d")).isInstanceOf(SourceMisconfiguredException.class)
+                .hasMessageEndingWith("must be at most 365 days (365d); got '400d'");
     }
 
     // ---- permissions

@@ -965,23 +965,7 @@ public final class FakeVault implements AutoCloseable {
         }
 
         static String quote(String s) {
-            StringBuilder sb = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '"': sb.append("\\\""); break;
-                    case '\\': sb.append("\\\\"); break;
-                    case '\n': sb.append("\\n"); break;
-                    case '\t': sb.append("\\t"); break;
-                    case '\r': sb.append("\\r"); break;
-                    default:
-                        if (c < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                }
-            }
-            return sb.append('"').toString();
+            return dev.keysource.spi.Json.quote(s);
         }
 
         /** A top-level string field of a flat JSON object, or null if absent or null. */

@@ -148,7 +148,7 @@ class VaultKvTest {
         SourceMisconfiguredException e = failure(SourceMisconfiguredException.class, "vault:secret/db",
                 env(vault, token, home), token);
 
-        assertThat(e.getMessage()).contains("2 fields (password, username)", "#field", "vault:secret/db#password");
+        assertThat(e.getMessage()).contains("2 fields ('password', 'username')", "#field", "vault:secret/db#password");
     }
 
     @Test
@@ -159,7 +159,7 @@ class VaultKvTest {
         SourceMisconfiguredException e = failure(SourceMisconfiguredException.class, "vault:secret/app#apikey",
                 env(vault, token, home), token);
 
-        assertThat(e.getMessage()).contains("no field 'apikey'", "its fields are: api_key");
+        assertThat(e.getMessage()).contains("no field 'apikey'", "its fields are: 'api_key';");
     }
 
     @Test

@@ -3,18 +3,16 @@ package dev.keysource.internal;
 import dev.keysource.InvalidReferenceException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.spi.KeySourceProvider;
+import dev.keysource.spi.ProviderDiscovery;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The providers found through {@link ServiceLoader} (or given explicitly). A provider that fails to
+ * The providers found through {@link ProviderDiscovery} (or given explicitly). A provider that fails to
  * load is recorded and reported, never fatal to the others; two providers for one scheme make that
  * scheme unusable with an error naming both classes; an unknown scheme names the schemes found and
  * the artifact to add.
@@ -38,23 +36,8 @@ public final class ProviderRegistry {
 
     /** Loads providers visible to the class loader (the thread's context loader if null). */
     public static ProviderRegistry load(ClassLoader loader) {
-        ServiceLoader<KeySourceProvider> sl = loader == null
-                ? ServiceLoader.load(KeySourceProvider.class)
-                : ServiceLoader.load(KeySourceProvider.class, loader);
-        List<KeySourceProvider> found = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        Iterator<KeySourceProvider> it = sl.iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                found.add(it.next());
-            } catch (ServiceConfigurationError | LinkageError e) {
-                failures.add(describe(e));
-            }
-        }
-        return of(found, failures);
+        ProviderDiscovery found = ProviderDiscovery.load(loader);
+        return of(found.providers(), new ArrayList<>(found.failures()));
     }
 
     /** A registry of the given providers (skips ServiceLoader). */
@@ -140,16 +123,4 @@ public final class ProviderRegistry {
         return ps.get(0);
     }
 
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        Throwable c = e.getCause();
-        return (m == null ? e.toString() : m) + (c != null ? " (caused by " + c + ")" : "");
-    }
-
-    /** For tests: providers by scheme in insertion order. */
-    Map<String, Integer> counts() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        byScheme.forEach((k, v) -> m.put(k, v.size()));
-        return m;
-    }
 }

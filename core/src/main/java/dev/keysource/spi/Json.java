@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A small strict JSON reader for backends that parse secret-bearing text (an AWS {@code SecretString},
- * a helper's JSON output). Its failures never quote the input (which may be a secret): they say only
- * what was expected and at which offset.
+ * a helper's JSON output), and the one JSON string writer ({@link #quote}, {@link #string}). Its failures
+ * never quote the input (which may be a secret): they say only what was expected and at which offset.
  *
  * <p>Values: {@code Map<String,Object>} (insertion-ordered), {@code List<Object>}, {@code String},
  * {@link Num} (the number's text as written), {@code Boolean}, and {@link #NULL}.
@@ -69,21 +69,22 @@ public final class Json {
      *         " + message) and never quotes a value
      */
     public static String field(String json, String name) {
+        String shown = Printable.escape(name); // typed by a user, but may hold anything: never raw in a message
         Object parsed;
         try {
             parsed = parse(json);
         } catch (Malformed e) {
-            throw new FieldUnreadable("is not JSON (" + e.getMessage() + "), so the field '" + name + "' cannot be "
-                    + "read; remove '#" + name + "' to read the whole value, or store it as JSON key/value pairs");
+            throw new FieldUnreadable("is not JSON (" + e.getMessage() + "), so the field '" + shown + "' cannot be "
+                    + "read; remove '#" + shown + "' to read the whole value, or store it as JSON key/value pairs");
         }
         if (!(parsed instanceof Map)) {
-            throw new FieldUnreadable("is JSON but not an object, so the field '" + name + "' cannot be read; remove '#"
-                    + name + "' to read the whole value, or store it as JSON key/value pairs");
+            throw new FieldUnreadable("is JSON but not an object, so the field '" + shown + "' cannot be read; remove '#"
+                    + shown + "' to read the whole value, or store it as JSON key/value pairs");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) parsed;
         if (!fields.containsKey(name)) {
-            throw new FieldUnreadable("has no field '" + name + "'; its fields are: " + names(fields.keySet()));
+            throw new FieldUnreadable("has no field '" + shown + "'; its fields are: " + names(fields.keySet()));
         }
         Object v = fields.get(name);
         if (v instanceof String) {
@@ -93,13 +94,16 @@ public final class Json {
             return v.toString();
         }
         String kind = v == NULL ? "null" : v instanceof Map ? "a JSON object" : "a JSON array";
-        throw new FieldUnreadable("has the field '" + name + "', but it is " + kind + ", not a string; point '#field' "
+        throw new FieldUnreadable("has the field '" + shown + "', but it is " + kind + ", not a string; point '#field' "
                 + "at a string field");
     }
 
+    /** How many field names {@link #names} lists before "and N more". */
+    private static final int MAX_NAMES_LISTED = 20;
+
     /**
-     * Field names for a message: quoted, at most 20, then "and N more"; "(none: the object is empty)"
-     * for none. Names only, never values.
+     * Field names for a message: quoted and escaped ({@link Printable#escape}: a name is the backend's text),
+     * at most 20, then "and N more"; "(none: the object is empty)" for none. Names only, never values.
      */
     public static String names(java.util.Collection<String> names) {
         if (names.isEmpty()) {
@@ -108,12 +112,48 @@ public final class Json {
         StringBuilder sb = new StringBuilder();
         int n = 0;
         for (String name : names) {
-            if (n == 20) {
+            if (n == MAX_NAMES_LISTED) {
                 break;
             }
-            sb.append(n++ == 0 ? "" : ", ").append('\'').append(name).append('\'');
+            sb.append(n++ == 0 ? "" : ", ").append('\'').append(Printable.escape(name)).append('\'');
         }
-        return names.size() > 20 ? sb + " and " + (names.size() - 20) + " more" : sb.toString();
+        return names.size() > MAX_NAMES_LISTED ? sb + " and " + (names.size() - MAX_NAMES_LISTED) + " more"
+                : sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code s} as a JSON string literal, quotes included: see {@link #string}. */
+    public static String quote(String s) {
+        return string(new StringBuilder(s.length() + 2), s).toString();
+    }
+
+    /**
+     * Appends {@code s} as a JSON string literal: {@code "} and {@code \} escaped, line breaks and tabs as
+     * {@code \n}, {@code \r}, {@code \t}, every other control character, DEL and the line and paragraph
+     * separators (U+2028, U+2029, which end a line in JavaScript) as a backslash, {@code u} and four hex digits;
+     * everything else as is.
+     */
+    public static StringBuilder string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+                        sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.append('"');
     }
 
     /** {@link #field} could not read the field; the message never quotes the input. */

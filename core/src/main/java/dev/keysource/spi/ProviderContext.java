@@ -79,4 +79,20 @@ public interface ProviderContext {
      */
     default void note(String line) {
     }
+
+    /**
+     * A duration setting of the backend, read by core's own duration parser: a number with a unit
+     * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}) or ISO-8601 ({@code PT5M}), at most
+     * 365 days; a number without a unit is refused, showing the units (except {@code 0}). Empty when the
+     * setting is unset or blank.
+     *
+     * @param allowZero whether {@code 0} is a valid value
+     * @throws dev.keysource.SourceMisconfiguredException naming the setting, where it came from and the
+     *         accepted forms; the message does not name the reference, which the backend adds
+     */
+    default Optional<Duration> durationSetting(String name, boolean allowZero) {
+        Optional<String> text = setting(name).filter(t -> !t.isBlank());
+        return text.map(t -> dev.keysource.internal.Durations.parse(name, settingOrigin(name).orElse("a setting"), t,
+                allowZero, false));
+    }
 }

@@ -65,4 +65,49 @@ class JsonTest {
         assertThatThrownBy(() -> Json.field("{\"k\":{\"x\":\"sk-secret\"}}", "k"))
                 .hasMessage("has the field 'k', but it is a JSON object, not a string; point '#field' at a string field");
     }
+
+    @Test
+    void field_namesFromTheSecretOrTheReference_areEscapedInTheMessage() {
+        assertThatThrownBy(() -> Json.field("{\"a\\u001b[31m\":1,\"b\\u2028\":2}", "k\u0007"))
+                .hasMessage("has no field 'kU+0007'; its fields are: 'aU+001B[31m', 'bU+2028'");
+        assertThatThrownBy(() -> Json.field("{\"k\\n\":null}", "k\n"))
+                .hasMessage("has the field 'k\\n', but it is null, not a string; point '#field' at a string field");
+        assertThatThrownBy(() -> Json.field("[1]", "k\u001b"))
+                .hasMessageStartingWith("is JSON but not an object, so the field 'kU+001B' cannot be read; remove '#kU+001B'");
+    }
+
+    @Test
+    void names_moreThanTwenty_listsTwentyAndCountsTheRest() {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            names.add("f" + i);
+        }
+
+        assertThat(Json.names(names)).startsWith("'f0', 'f1', ").endsWith("'f19' and 3 more");
+    }
+
+    @Test
+    void quote_escapesWhatJsonAndTerminalsNeed_andKeepsTheRest() {
+        assertThat(Json.quote("a\"b\\c\n\r\t")).isEqualTo("\"a\\\"b\\\\c\\n\\r\\t\"");
+        assertThat(Json.quote("\u0000\u001b\u007f\u2028\u2029")).isEqualTo("\"\\u0000\\u001b\\u007f\\u2028\\u2029\"");
+        assertThat(Json.quote("café 😀 /<>")).isEqualTo("\"café 😀 /<>\"");
+        assertThat(Json.string(new StringBuilder("x:"), "").toString()).isEqualTo("x:\"\"");
+    }
+
+    @Test
+    void quote_thenParse_givesTheStringBack() {
+        java.util.Random random = new java.util.Random(15);
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            int length = random.nextInt(12);
+            for (int i = 0; i < length; i++) {
+                int kind = random.nextInt(4);
+                sb.append(kind == 0 ? (char) random.nextInt(0x20) : kind == 1 ? "\"\\\u007f\u2028".charAt(random.nextInt(4))
+                        : kind == 2 ? (char) (0x20 + random.nextInt(0x5f)) : (char) (0xa0 + random.nextInt(0xd000)));
+            }
+            String s = sb.toString();
+
+            assertThat(Json.parse(Json.quote(s))).as("round trip of %s", Json.quote(s)).isEqualTo(s);
+        }
+    }
 }

@@ -181,17 +181,7 @@ final class RandomJson {
     }
 
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
+        return dev.keysource.spi.Json.quote(s);
     }
 
     /** {@code text} cut at a random point (never whole). */

@@ -7,6 +7,7 @@ import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
 import dev.keysource.spi.Json;
+import dev.keysource.spi.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -114,13 +115,13 @@ final class AgentErrors {
                 ? " with staging label '" + t.stage + "'" : "";
     }
 
-    /** Up to 120 printable characters of the agent's own text (never a secret: errors carry none). */
+    /**
+     * Up to 120 characters of the agent's own text (never a secret: errors carry none), escaped as every
+     * backend's text is ({@link Printable#escape}: controls, separators and format characters as {@code U+XXXX}).
+     */
     private static String quote(String s) {
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_QUOTED));
-        for (int i = 0; i < s.length() && sb.length() < MAX_QUOTED; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? ' ' : c);
-        }
-        return s.length() > MAX_QUOTED ? sb + "..." : sb.toString();
+        boolean cut = s.length() > MAX_QUOTED;
+        String escaped = Printable.escape(cut ? s.substring(0, MAX_QUOTED) : s);
+        return cut ? escaped + "..." : escaped;
     }
 }

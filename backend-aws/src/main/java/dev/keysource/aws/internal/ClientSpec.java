@@ -226,7 +226,7 @@ public final class ClientSpec {
      * Builds the SDK client: url-connection HTTP client with connect and read timeouts, SDK retries
      * off, the call timeout on the context's scheduler, the profile files of the injected environment.
      */
-    Built build() {
+    public Built build() {
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             Duration connect = callTimeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? callTimeout : MAX_CONNECT_TIMEOUT;

@@ -8,10 +8,8 @@ import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.spi.Json;
 import dev.keysource.spi.KeySource;
 import dev.keysource.spi.Printable;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -24,8 +22,6 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
  * {@code SecretBinary} gives a binary secret. Failures are classified by {@link AwsErrors}.
  */
 public final class SecretsManagerKeySource implements KeySource {
-
-    private static final int MAX_FIELDS_LISTED = 20;
 
     private final KeyRef ref;
     private final String reference;
@@ -145,46 +141,13 @@ public final class SecretsManagerKeySource implements KeySource {
         return b.version(r.versionId()).created(r.createdDate()).build();
     }
 
-    /** The field of a JSON object. Never quotes the JSON: it is the secret. */
+    /** The field of a JSON object, read by the SPI's one reader. Never quotes the JSON: it is the secret. */
     private String field(String json, String name) {
-        Object parsed;
         try {
-            parsed = Json.parse(json);
-        } catch (Json.Malformed e) {
-            throw misconfigured("has a SecretString that is not JSON (" + e.getMessage() + "), so the field '" + name
-                    + "' cannot be read; remove '#" + name + "' to read the whole string, or store the secret as "
-                    + "JSON key/value pairs");
+            return Json.field(json, name);
+        } catch (Json.FieldUnreadable e) {
+            throw misconfigured(e.getMessage());
         }
-        if (!(parsed instanceof Map)) {
-            throw misconfigured("has a SecretString that is JSON but not an object, so the field '" + name
-                    + "' cannot be read; remove '#" + name + "' to read the whole string, or store the secret as "
-                    + "JSON key/value pairs");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = (Map<String, Object>) parsed;
-        if (!fields.containsKey(name)) {
-            throw misconfigured("has no field '" + Printable.escape(name) + "'; its fields are: "
-                    + names(fields.keySet().stream().collect(Collectors.toList())));
-        }
-        Object v = fields.get(name);
-        if (v instanceof String) {
-            return (String) v;
-        }
-        if (v instanceof Json.Num || v instanceof Boolean) {
-            return v.toString();
-        }
-        String kind = v == Json.NULL ? "null" : v instanceof Map ? "a JSON object" : "a JSON array";
-        throw misconfigured("has the field '" + name + "', but it is " + kind + ", not a string; point '#field' at a "
-                + "string field");
-    }
-
-    private static String names(List<String> names) {
-        if (names.isEmpty()) {
-            return "(none: the object is empty)";
-        }
-        String listed = names.stream().limit(MAX_FIELDS_LISTED).map(n -> "'" + Printable.escape(n) + "'")
-                .collect(Collectors.joining(", "));
-        return names.size() > MAX_FIELDS_LISTED ? listed + " and " + (names.size() - MAX_FIELDS_LISTED) + " more" : listed;
     }
 
     /** An empty value is an error on every backend (docs/errors.md): never handed out as a secret. */

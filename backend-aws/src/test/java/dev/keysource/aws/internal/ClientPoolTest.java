@@ -3,6 +3,7 @@ package dev.keysource.aws.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keysource.KeyRef;
+import dev.keysource.spi.SharedPool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The provider's pool of SDK clients: keyed by {@link ClientSpec} (region, endpoint, credentials). */
 class ClientPoolTest {
 
     @TempDir
@@ -24,16 +26,12 @@ class ClientPoolTest {
     private ScheduledExecutorService scheduler;
     private final AtomicInteger built = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
-    private ClientPool pool;
+    private SharedPool<ClientSpec, ClientSpec.Built> pool;
 
     @BeforeEach
     void setUp() {
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        pool = new ClientPool(spec -> {
-            built.incrementAndGet();
-            ClientSpec.Built real = spec.build();
-            return new ClientSpec.Built(real.client(), List.of(real::close, closed::incrementAndGet));
-        });
+        pool = new SharedPool<>(ClientSpec.Built::close);
     }
 
     @AfterEach
@@ -50,6 +48,14 @@ class ClientPoolTest {
         return env;
     }
 
+    private SharedPool.Lease<ClientSpec.Built> acquire(ClientSpec spec) {
+        return pool.acquire(spec, s -> {
+            built.incrementAndGet();
+            ClientSpec.Built real = s.build();
+            return new ClientSpec.Built(real.client(), List.of(real::close, closed::incrementAndGet));
+        });
+    }
+
     private ClientSpec spec(String reference, Map<String, String> env) {
         KeyRef ref = KeyRef.parse(reference);
         return ClientSpec.resolve(ref, new TestContext(ref, env, scheduler, Duration.ofSeconds(5)));
@@ -57,10 +63,10 @@ class ClientPoolTest {
 
     @Test
     void acquire_sameRegionEndpointAndCredentials_sharesOneClientUntilTheLastRelease() {
-        ClientPool.Lease a = pool.acquire(spec("aws-sm:prod/a#x", env()));
-        ClientPool.Lease b = pool.acquire(spec("aws-sm:prod/b?stage=AWSPREVIOUS", env()));
+        SharedPool.Lease<ClientSpec.Built> a = acquire(spec("aws-sm:prod/a#x", env()));
+        SharedPool.Lease<ClientSpec.Built> b = acquire(spec("aws-sm:prod/b?stage=AWSPREVIOUS", env()));
 
-        assertThat(b.client()).isSameAs(a.client());
+        assertThat(b.value().client()).isSameAs(a.value().client());
         assertThat(built.get()).isEqualTo(1);
 
         a.release();
@@ -73,7 +79,7 @@ class ClientPoolTest {
         assertThat(pool.size()).isZero();
         assertThat(scheduler.isShutdown()).as("the context's scheduler is not the client's to close").isFalse();
 
-        pool.acquire(spec("aws-sm:prod/a", env())).release();
+        acquire(spec("aws-sm:prod/a", env())).release();
         assertThat(built.get()).as("a new client after the last one closed").isEqualTo(2);
     }
 
@@ -82,14 +88,14 @@ class ClientPoolTest {
         Map<String, String> otherKey = env();
         otherKey.put("AWS_SECRET_ACCESS_KEY", "othersecret");
 
-        ClientPool.Lease a = pool.acquire(spec("aws-sm:prod/a", env()));
-        ClientPool.Lease b = pool.acquire(spec("aws-sm:prod/a?region=eu-west-1", env()));
-        ClientPool.Lease c = pool.acquire(spec("aws-sm:prod/a", otherKey));
-        ClientPool.Lease d = pool.acquire(spec("aws-sm:prod/a?endpoint=http://127.0.0.1:4566", env()));
+        SharedPool.Lease<ClientSpec.Built> a = acquire(spec("aws-sm:prod/a", env()));
+        SharedPool.Lease<ClientSpec.Built> b = acquire(spec("aws-sm:prod/a?region=eu-west-1", env()));
+        SharedPool.Lease<ClientSpec.Built> c = acquire(spec("aws-sm:prod/a", otherKey));
+        SharedPool.Lease<ClientSpec.Built> d = acquire(spec("aws-sm:prod/a?endpoint=http://127.0.0.1:4566", env()));
 
-        assertThat(List.of(a.client(), b.client(), c.client(), d.client())).doesNotHaveDuplicates();
+        assertThat(List.of(a.value().client(), b.value().client(), c.value().client(), d.value().client())).doesNotHaveDuplicates();
         assertThat(pool.size()).isEqualTo(4);
-        List.of(a, b, c, d).forEach(ClientPool.Lease::release);
+        List.of(a, b, c, d).forEach(SharedPool.Lease::release);
         assertThat(closed.get()).isEqualTo(4);
     }
 

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The resolved settings of one {@code file:} reference. No I/O. */
 public final class FileOptions {
@@ -21,7 +19,6 @@ public final class FileOptions {
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
     private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_QUIET_PERIOD = Duration.ofMinutes(1);
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
     enum Format { AUTO, TEXT, JSON, PROPERTIES, ENV }
 
@@ -99,30 +96,12 @@ public final class FileOptions {
         }
     }
 
+    /** A duration setting, read by core's parser (its forms, range and message), with the reference in front. */
     private static Duration duration(String reference, ProviderContext context, String name, Duration fallback) {
-        Optional<String> v = context.setting(name);
-        if (v.isEmpty() || v.get().isBlank()) {
-            return fallback;
-        }
-        String s = v.get().trim().toLowerCase(Locale.ROOT);
         try {
-            Matcher m = WITH_UNIT.matcher(s);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n)
-                        : Duration.ofMinutes(n);
-            }
-            if (s.startsWith("pt")) {
-                Duration d = Duration.parse(s.toUpperCase(Locale.ROOT));
-                if (!d.isNegative()) {
-                    return d;
-                }
-            }
-        } catch (RuntimeException e) {
-            // reported below
+            return context.durationSetting(name, true).orElse(fallback);
+        } catch (SourceMisconfiguredException e) {
+            throw new SourceMisconfiguredException(reference, e.detail());
         }
-        throw new SourceMisconfiguredException(reference, name + " from "
-                + context.settingOrigin(name).orElse("a setting") + " is not a duration: '" + v.get() + "'; write a "
-                + "number with a unit (500ms, 2s, 1m) or ISO-8601 (PT0.5S)");
     }
 }

@@ -42,8 +42,6 @@ final class HelperRun {
         boolean abandoned;
         byte[] stdout = new byte[0];
         byte[] stderr = new byte[0];
-        long stdoutTotal;
-        long elapsedMillis;
     }
 
     private HelperRun() {
@@ -174,9 +172,7 @@ final class HelperRun {
         r.overflow = out.overflowed();
         r.exitCode = p.isAlive() ? -1 : p.exitValue();
         r.stdout = out.bytes();
-        r.stdoutTotal = out.total();
         r.stderr = err.bytes();
-        r.elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (!r.leftovers.isEmpty()) {
             LOG.warn("keysource: the helper for {} left {} background process(es) (pid {}) holding its output open; "
                     + "killed them. Redirect the output of background commands in the helper (cmd >/dev/null 2>&1 &)",

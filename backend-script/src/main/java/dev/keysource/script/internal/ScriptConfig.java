@@ -6,7 +6,6 @@ import dev.keysource.script.ScriptSettings;
 import dev.keysource.spi.ProviderContext;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
 public final class ScriptConfig {
 
     // compiled when a setting needs them: regular expressions cost start-up time on the CLI path
-    private static final String DURATION = "(\\d{1,12})(ms|s|m|h)?";
     private static final String SIZE = "(\\d{1,9})\\s*(k|kb|kib|m|mb|mib)?";
     private static final int MIN_OUTPUT = 1024;
     private static final int MAX_OUTPUT = 64 * 1024 * 1024;
@@ -93,9 +91,7 @@ public final class ScriptConfig {
                 .map(s -> size(reference, ctx, ScriptSettings.MAX_OUTPUT, s))
                 .orElse(ScriptSettings.DEFAULT_MAX_OUTPUT);
         Duration attempt = ctx.attemptTimeout();
-        Duration limit = ctx.setting(ScriptSettings.TIMEOUT)
-                .map(s -> duration(reference, ctx, ScriptSettings.TIMEOUT, s))
-                .orElse(attempt);
+        Duration limit = duration(reference, ctx, ScriptSettings.TIMEOUT).orElse(attempt);
         Duration margin = attempt.dividedBy(10).compareTo(MAX_MARGIN) < 0 ? attempt.dividedBy(10) : MAX_MARGIN;
         if (limit.compareTo(attempt.minus(margin)) > 0) {
             limit = attempt.minus(margin);
@@ -145,36 +141,12 @@ public final class ScriptConfig {
         return (int) v;
     }
 
-    private static Duration duration(String reference, ProviderContext ctx, String name, String text) {
-        String s = text.trim().toLowerCase(Locale.ROOT);
-        Duration d = null;
-        Matcher m = Pattern.compile(DURATION).matcher(s);
+    /** A duration setting, read by core's parser (its forms, range and message), with the reference in front. */
+    private static Optional<Duration> duration(String reference, ProviderContext ctx, String name) {
         try {
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                if (m.group(2) == null && n != 0) {
-                    throw new SourceMisconfiguredException(reference, "setting '" + name + "' from "
-                            + ctx.settingOrigin(name).orElse("?") + " is a number without a unit: write " + n + "s, "
-                            + n + "m or " + n + "ms; got '" + text + "'");
-                }
-                String unit = m.group(2) == null ? "ms" : m.group(2);
-                switch (unit) {
-                    case "ms": d = Duration.ofMillis(n); break;
-                    case "s": d = Duration.ofSeconds(n); break;
-                    case "m": d = Duration.ofMinutes(n); break;
-                    default: d = Duration.ofHours(n); break;
-                }
-            } else if (s.startsWith("p")) {
-                d = Duration.parse(s.toUpperCase(Locale.ROOT));
-            }
-        } catch (DateTimeParseException | ArithmeticException e) {
-            d = null;
+            return ctx.durationSetting(name, false);
+        } catch (SourceMisconfiguredException e) {
+            throw new SourceMisconfiguredException(reference, e.detail());
         }
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new SourceMisconfiguredException(reference, "setting '" + name + "' from "
-                    + ctx.settingOrigin(name).orElse("?") + " must be a positive duration: a number with a unit "
-                    + "(500ms, 30s, 5m) or ISO-8601 (PT30S); got '" + text + "'");
-        }
-        return d;
     }
 }

@@ -451,7 +451,41 @@ class ScriptKeySourceTest {
             assertThatThrownBy(() -> ScriptConfig.resolve(ref, ctx))
                     .isInstanceOf(SourceMisconfiguredException.class)
                     .hasMessage("script:echo k: setting 'timeout' from code setting 'timeout' is a number without a "
-                            + "unit: write 5s, 5m or 5ms; got '5'");
+                            + "unit: write 5s, 5m or 5ms (a plain number means milliseconds only in the KEYSOURCE_*_MS "
+                            + "environment variables); got '5'");
+        }
+    }
+
+    /** The script backend reads its time limit with core's duration parser: the same forms, range and messages. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "1d      | PT24H",
+        "2h      | PT2H",
+        "PT0.5S  | PT0.5S",
+        "500MS   | PT0.5S"})
+    void resolve_timeoutInCoresForms_isAccepted(String text, String expected) {
+        try (TestContext ctx = new TestContext()) {
+            ctx.attemptTimeout = Duration.ofDays(30);
+            ctx.set("timeout", text);
+            dev.keysource.KeyRef ref = dev.keysource.KeyRef.parseOpaque("script:echo k");
+
+            assertThat(ScriptConfig.resolve(ref, ctx).runLimit).isEqualTo(Duration.parse(expected));
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "366d     | must be at most 365 days (365d); got '366d'",
+        "0        | must be a positive duration: a number with a unit (500ms, 30s, 5m, 1h, 1d) or ISO-8601 (PT5M); got '0'",
+        "soon     | must be a positive duration: a number with a unit (500ms, 30s, 5m, 1h, 1d) or ISO-8601 (PT5M); got 'soon'",
+        "-PT1S    | must be a positive duration: a number with a unit (500ms, 30s, 5m, 1h, 1d) or ISO-8601 (PT5M); got '-PT1S'"})
+    void resolve_badTimeout_isRefusedWithCoresMessage(String text, String message) {
+        try (TestContext ctx = new TestContext()) {
+            ctx.set("timeout", text);
+            dev.keysource.KeyRef ref = dev.keysource.KeyRef.parseOpaque("script:echo k");
+
+            assertThatThrownBy(() -> ScriptConfig.resolve(ref, ctx)).isInstanceOf(SourceMisconfiguredException.class)
+                    .hasMessage("script:echo k: setting 'timeout' from code setting 'timeout' " + message);
         }
     }
 

@@ -21,6 +21,9 @@ public final class ConfiguredSource {
     /** Options that still apply with a ready configuration. */
     private static final Set<String> READ_OPTIONS = Set.of("kv", "version");
 
+    /** Where {@code kv} comes from here: the reference (there are no settings with a ready configuration). */
+    private static final String KV_ORIGIN = "reference option 'kv'";
+
     private ConfiguredSource() {
     }
 
@@ -42,27 +45,12 @@ public final class ConfiguredSource {
             throw new SourceMisconfiguredException(reference, "the VaultConfig has no address; set"
                     + " VaultConfig.address(..) (or call build() to read VAULT_ADDR)");
         }
-        Integer kv = null;
-        if (ref.option("kv").isPresent()) {
-            String v = ref.option("kv").get().trim();
-            if (!(v.equals("1") || v.equals("2"))) {
-                throw new SourceMisconfiguredException(reference, "invalid option 'kv' = '" + v
-                        + "'; write kv=1 or kv=2");
-            }
-            kv = Integer.valueOf(v);
-        }
-        Integer version = null;
-        if (ref.option("version").isPresent()) {
-            try {
-                version = Integer.valueOf(ref.option("version").get().trim());
-            } catch (NumberFormatException e) {
-                version = -1;
-            }
-            if (version < 1) {
-                throw new SourceMisconfiguredException(reference, "invalid option 'version' = '"
-                        + ref.option("version").get() + "'; a KV v2 version is a whole number from 1");
-            }
-        }
+        // the same parser and messages as the provider's settings (VaultOptions)
+        Integer kv = ref.option("kv").isPresent()
+                ? Integer.valueOf(VaultOptions.kv(reference, ref.option("kv").get(), KV_ORIGIN)) : null;
+        Integer version = ref.option("version").isPresent()
+                ? Integer.valueOf(VaultOptions.version(reference, ref.option("version").get(),
+                        "reference option 'version'", kv)) : null;
         Duration timeout = config.getReadTimeout() != null && config.getReadTimeout() > 0
                 ? Duration.ofSeconds(config.getReadTimeout()) : DEFAULT_TIMEOUT;
         HttpClient http = config.getHttpClient();
@@ -77,6 +65,6 @@ public final class ConfiguredSource {
         VaultSession session = new VaultSession(address.endsWith("/") ? address.substring(0, address.length() - 1)
                 : address, ns == null || ns.isEmpty() ? null : ns, http, timeout,
                 new TokenProvider.FromConfig(config::getToken), clock, ref.toString());
-        return new VaultKeySource(ref, kv, "reference option 'kv'", version, session, clock, VaultSession::close);
+        return new VaultKeySource(ref, kv, KV_ORIGIN, version, session, clock, VaultSession::close);
     }
 }

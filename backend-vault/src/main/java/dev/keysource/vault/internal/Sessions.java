@@ -3,10 +3,9 @@ package dev.keysource.vault.internal;
 import dev.keysource.KeyRef;
 import dev.keysource.spi.KeySource;
 import dev.keysource.spi.ProviderContext;
+import dev.keysource.spi.SharedPool;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,39 +21,22 @@ public final class Sessions {
     /** A client connects within this long at most, even when the attempt time limit is longer. */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Map<String, VaultSession> byKey = new ConcurrentHashMap<>();
+    /**
+     * One session per {@link VaultOptions#sessionKey()}. A session is opened without network I/O (the login comes with
+     * the first fetch) and closed, revoking a token it logged in for, outside the pool's lock.
+     */
+    private final SharedPool<String, VaultSession> sessions = new SharedPool<>(VaultSession::close);
 
     /** Creates the source for {@code ref}: resolves its settings, then joins or opens its session. */
     public KeySource create(KeyRef ref, ProviderContext ctx) {
         VaultOptions o = VaultOptions.resolve(ref, ctx);
-        String key = o.sessionKey();
-        VaultSession session = byKey.compute(key, (k, existing) -> {
-            VaultSession s = existing != null && !existing.isClosed() ? existing : open(o, ctx);
-            s.refs++;
-            s.retain(ctx);
-            return s;
-        });
-        return new VaultKeySource(ref, o.kv, o.kvOrigin, o.version, session, ctx.clock(), s -> release(key, s, ctx),
-                o.allFields, o.authDescription());
-    }
-
-    /** Sessions open now (for tests). */
-    int size() {
-        return byKey.size();
-    }
-
-    private void release(String key, VaultSession session, ProviderContext ctx) {
-        boolean[] last = new boolean[1];
-        byKey.computeIfPresent(key, (k, s) -> {
-            if (s != session) {
-                return s;
-            }
-            last[0] = s.release(ctx);
-            return last[0] ? null : s;
-        });
-        if (last[0]) {
-            session.close();
-        }
+        SharedPool.Lease<VaultSession> lease = sessions.acquire(o.sessionKey(), k -> open(o, ctx));
+        VaultSession session = lease.value();
+        session.retain(ctx);
+        return new VaultKeySource(ref, o.kv, o.kvOrigin, o.version, session, ctx.clock(), s -> {
+            s.leave(ctx);
+            lease.release();
+        }, o.allFields, o.authDescription());
     }
 
     private static VaultSession open(VaultOptions o, ProviderContext ctx) {

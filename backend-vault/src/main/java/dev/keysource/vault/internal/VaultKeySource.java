@@ -6,6 +6,7 @@ import dev.keysource.Secret;
 import dev.keysource.SecretNotFoundException;
 import dev.keysource.SourceAccessDeniedException;
 import dev.keysource.SourceMisconfiguredException;
+import dev.keysource.spi.Json;
 import dev.keysource.spi.KeySource;
 import dev.keysource.spi.Printable;
 import dev.keysource.vault.internal.VaultErrors.Call;
@@ -332,9 +333,9 @@ public final class VaultKeySource implements KeySource {
         return value;
     }
 
-    /** Field names, for messages: they come from the server, so control characters are escaped. */
+    /** Field names, for messages, listed as every backend lists them (quoted, escaped, at most 20: Json.names). */
     private static String names(Map<String, String> values) {
-        return values.isEmpty() ? "(none)" : Printable.escape(String.join(", ", values.keySet()));
+        return Json.names(values.keySet());
     }
 
     /**

@@ -122,21 +122,6 @@ public final class VaultOptions {
         return address;
     }
 
-    /** The namespace, or null. */
-    public String namespace() {
-        return namespace;
-    }
-
-    /** The KV version override ({@code kv=1|2}), or null to detect it. */
-    public Integer kv() {
-        return kv;
-    }
-
-    /** The pinned KV v2 version, or null for the latest. */
-    public Integer version() {
-        return version;
-    }
-
     /**
      * Resolves every setting for {@code ref}.
      *
@@ -206,34 +191,12 @@ public final class VaultOptions {
         }
         Optional<String> kv = ctx.setting("kv");
         if (kv.isPresent()) {
-            String v = kv.get().trim().toLowerCase(Locale.ROOT);
-            if (v.equals("1") || v.equals("v1")) {
-                b.kv = 1;
-            } else if (v.equals("2") || v.equals("v2")) {
-                b.kv = 2;
-            } else {
-                throw new SourceMisconfiguredException(reference, "invalid setting 'kv' = '" + kv.get()
-                        + "' (" + ctx.settingOrigin("kv").orElse("") + "); write kv=1 or kv=2 (the KV version of"
-                        + " the mount), or leave it unset to detect it");
-            }
+            b.kv = kv(reference, kv.get(), ctx.settingOrigin("kv").orElse(""));
             b.kvOrigin = ctx.settingOrigin("kv").orElse("setting 'kv'");
         }
         Optional<String> version = ctx.setting("version");
         if (version.isPresent()) {
-            try {
-                b.version = Integer.parseInt(version.get().trim());
-            } catch (NumberFormatException e) {
-                b.version = -1;
-            }
-            if (b.version < 1) {
-                throw new SourceMisconfiguredException(reference, "invalid setting 'version' = '"
-                        + version.get() + "' (" + ctx.settingOrigin("version").orElse("") + "); a KV v2 version is"
-                        + " a whole number from 1 (leave it unset for the latest version)");
-            }
-            if (b.kv != null && b.kv == 1) {
-                throw new SourceMisconfiguredException(reference, "'version' pins a KV v2 version,"
-                        + " but kv=1 was set; remove one of them");
-            }
+            b.version = version(reference, version.get(), ctx.settingOrigin("version").orElse(""), b.kv);
         }
         Optional<String> fields = ctx.setting("fields").map(String::trim);
         if (fields.isPresent()) {
@@ -250,6 +213,52 @@ public final class VaultOptions {
         }
         checkLocation(ref);
         return new VaultOptions(b);
+    }
+
+    /**
+     * The {@code kv} setting: {@code 1}, {@code 2}, {@code v1} or {@code v2} (any case, surrounding blanks
+     * ignored). The one parser of it, for settings and for {@link ConfiguredSource}'s reference options.
+     *
+     * @param origin where the value came from ("reference option 'kv'"), for the message
+     * @throws SourceMisconfiguredException for anything else
+     */
+    static int kv(String reference, String value, String origin) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("1") || v.equals("v1")) {
+            return 1;
+        } else if (v.equals("2") || v.equals("v2")) {
+            return 2;
+        } else {
+            throw new SourceMisconfiguredException(reference, "invalid setting 'kv' = '" + value
+                    + "' (" + origin + "); write kv=1 or kv=2 (the KV version of"
+                    + " the mount), or leave it unset to detect it");
+        }
+    }
+
+    /**
+     * The {@code version} setting: a KV v2 version, a whole number from 1 (surrounding blanks ignored), which
+     * cannot go with {@code kv=1}. The one parser of it, for settings and for {@link ConfiguredSource}.
+     *
+     * @param kv the parsed {@code kv} setting, or null when it is not set
+     * @throws SourceMisconfiguredException naming the value and where it came from
+     */
+    static int version(String reference, String value, String origin, Integer kv) {
+        int version;
+        try {
+            version = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            version = -1;
+        }
+        if (version < 1) {
+            throw new SourceMisconfiguredException(reference, "invalid setting 'version' = '"
+                    + value + "' (" + origin + "); a KV v2 version is"
+                    + " a whole number from 1 (leave it unset for the latest version)");
+        }
+        if (kv != null && kv == 1) {
+            throw new SourceMisconfiguredException(reference, "'version' pins a KV v2 version,"
+                    + " but kv=1 was set; remove one of them");
+        }
+        return version;
     }
 
     private static void checkLocation(KeyRef ref) {

@@ -73,7 +73,6 @@ public final class VaultSession {
     private final Map<String, Boolean> noticed = new ConcurrentHashMap<>();
     private ScheduledFuture<?> pending; // guarded by lock
     private volatile boolean closed;
-    int refs; // guarded by the provider's map
 
     /**
      * @param reference the first reference served, for messages of background work
@@ -278,12 +277,11 @@ public final class VaultSession {
     }
 
     /**
-     * A source of {@code ctx} leaves. When the last user of the threads hosting the pending upkeep leaves
-     * (its client is closing, and its scheduler may stop), the upkeep moves to another user's threads.
-     *
-     * @return whether the session has no users left
+     * A source of {@code ctx} leaves (the provider's pool counts the sources and closes the session after the
+     * last). When the last user of the threads hosting the pending upkeep leaves (its client is closing, and its
+     * scheduler may stop), the upkeep moves to another user's threads.
      */
-    boolean release(ProviderContext ctx) {
+    void leave(ProviderContext ctx) {
         if (ctx != null) {
             synchronized (lock) {
                 for (java.util.Iterator<Threads> it = threads.iterator(); it.hasNext(); ) {
@@ -300,7 +298,6 @@ public final class VaultSession {
                 }
             }
         }
-        return --refs <= 0;
     }
 
     /** Moves the pending upkeep to the first remaining user's threads, at the same due time. Holds lock. */
@@ -364,10 +361,6 @@ public final class VaultSession {
                 LOG.debug("keysource: vault: closing the HTTP client failed: {}", e.getClass().getName());
             }
         }
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     private TokenState install(Login l, long generation) {

@@ -9,6 +9,7 @@ import dev.keysource.Secret;
 import dev.keysource.cli.ExitCodes;
 import dev.keysource.spi.KeySourceProvider;
 import dev.keysource.spi.Printable;
+import dev.keysource.spi.ProviderDiscovery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -528,20 +527,22 @@ public final class Cli {
         return ExitCodes.OK;
     }
 
+    /** The schemes of the providers found (core's one discovery loop), sorted, then one note per failure to load. */
     private static List<String> schemes() {
+        ProviderDiscovery found = ProviderDiscovery.load(null);
         TreeSet<String> schemes = new TreeSet<>();
-        Iterator<KeySourceProvider> it = ServiceLoader.load(KeySourceProvider.class).iterator();
-        while (true) {
+        for (KeySourceProvider p : found.providers()) {
             try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                schemes.add(it.next().scheme());
-            } catch (ServiceConfigurationError | LinkageError e) {
-                schemes.add("(one failed to load: " + e.getMessage() + ")");
+                schemes.add(p.scheme());
+            } catch (RuntimeException e) {
+                schemes.add("(" + p.getClass().getName() + ": scheme() threw " + e + ")");
             }
         }
-        return new ArrayList<>(schemes);
+        List<String> listed = new ArrayList<>(schemes);
+        for (String failure : found.failures()) {
+            listed.add("(one failed to load: " + failure + ")");
+        }
+        return listed;
     }
 
     static String version() {
