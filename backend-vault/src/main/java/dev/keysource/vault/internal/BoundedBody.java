@@ -1,5 +1,6 @@
 package dev.keysource.vault.internal;
 
+import dev.keysource.spi.PlainHttpProbe;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;

@@ -7,6 +7,7 @@ import dev.keysource.SourceInterruptedException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
+import dev.keysource.spi.PlainHttpProbe;
 import dev.keysource.spi.Printable;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.json.Json;
@@ -165,9 +166,7 @@ public final class VaultErrors {
                     + " reading it (not retried). Check that VAULT_ADDR points at Vault itself, not at a proxy or"
                     + " another service", null);
         }
-        if ((x = find(t, PlainHttpProbe.PlainHttpAnswer.class)) != null || (x = find(t, SSLException.class)) != null
-                && x.getMessage() != null && (x.getMessage().contains("plaintext connection")
-                || x.getMessage().contains("Unsupported or unrecognized SSL message"))) {
+        if (PlainHttpProbe.isPlainHttpAnswer(t)) {
             // https:// to a server that speaks plain HTTP: it waited for the rest of a "request line" (found by
             // PlainHttpProbe) or answered at once in plain text (the JDK's "Unrecognized SSL message")
             return new SourceMisconfiguredException(c.reference, c.reference + ": TLS handshake with " + c.address
