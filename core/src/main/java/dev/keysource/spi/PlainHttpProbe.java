@@ -26,8 +26,11 @@ public final class PlainHttpProbe {
     /** How long a request to an https:// address runs before the probe: far above a healthy handshake. */
     public static final Duration AFTER = Duration.ofSeconds(1);
 
-    /** The probe's own limit, to connect and to read the answer. */
-    public static final Duration LIMIT = Duration.ofSeconds(1);
+    /**
+     * The probe's own limit, to connect and again to read the answer: a loopback or LAN server answers in
+     * milliseconds, but a loaded machine can take far longer, and a missed answer costs the whole time-out.
+     */
+    public static final Duration LIMIT = Duration.ofSeconds(2);
 
     private static final int MAX_ANSWER = 2048;
 
