@@ -64,6 +64,7 @@ public final class FakeSecretsManager implements AutoCloseable {
     private final ExecutorService handlers;
     private final ScheduledExecutorService delays;
     private final String region;
+    private boolean refuseOtherRegions;
     private final Map<String, StoredSecret> secrets = new LinkedHashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final List<Request> requests = new ArrayList<>();
@@ -111,6 +112,15 @@ public final class FakeSecretsManager implements AutoCloseable {
     /** The clock for {@code CreatedDate}. Default: system UTC. */
     public FakeSecretsManager clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Answers a request signed for another region than this fake's as a real regional endpoint does: HTTP 400,
+     * {@code InvalidSignatureException}, "Credential should be scoped to a valid region."
+     */
+    public synchronized FakeSecretsManager refuseOtherRegions() {
+        this.refuseOtherRegions = true;
         return this;
     }
 
@@ -342,6 +352,8 @@ public final class FakeSecretsManager implements AutoCloseable {
             requests.add(request);
             fault = "secretsmanager.GetSecretValue".equals(target) ? nextFault() : null;
             answer = fault != null && fault.kind == FaultKind.RESPOND ? new Answer(fault.status, fault.body)
+                    : refuseOtherRegions && signingRegion != null && !signingRegion.equals(region)
+                    ? error(400, "InvalidSignatureException", "Credential should be scoped to a valid region.")
                     : answer(ex, target, params, keyId);
         }
         ex.getResponseHeaders().set("x-amzn-RequestId", requestId);

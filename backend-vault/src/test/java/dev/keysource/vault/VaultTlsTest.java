@@ -160,4 +160,27 @@ class VaultTlsTest {
         assertThat(e.getMessage()).contains("invalid setting 'skip-verify' = 'maybe'", "VAULT_SKIP_VERIFY",
                 "true or false");
     }
+
+    @Test
+    void fetch_httpAddressRedirectedToHttps_verifiesWithTheJdkDefaultTrust() {
+        // an http:// session builds no TLS context up front, but a redirect to https:// still gets the JDK's
+        try (FakeVault standby = FakeVault.start()) {
+            standby.redirectTo(vault.address());
+
+            SourceMisconfiguredException e = failure(SourceMisconfiguredException.class, "vault:secret/app",
+                    env(standby, token, home), token);
+
+            assertThat(e.getMessage()).contains("TLS handshake failed", "VAULT_CACERT");
+        }
+    }
+
+    @Test
+    void fetch_httpAddressRedirectedToHttps_withVaultCacert_followsIt() {
+        try (FakeVault standby = FakeVault.start()) {
+            standby.redirectTo(vault.address());
+
+            assertThat(fetch("vault:secret/app", env(standby, token, home, "VAULT_CACERT", caPem.toString()), 1)
+                    .value()).isEqualTo("over-tls");
+        }
+    }
 }

@@ -8,13 +8,16 @@ import dev.keysource.SourceInterruptedException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
+import dev.keysource.spi.PlainHttpProbe;
 import dev.keysource.spi.Printable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -23,6 +26,7 @@ import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Classifies what the SDK throws, once, by AWS error code (not HTTP status: throttling is a 400):
@@ -32,7 +36,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  *   <li>rejected ({@link SourceAccessDeniedException}): {@code AccessDeniedException},
  *       {@code UnrecognizedClientException}, {@code InvalidSignatureException}, expired tokens, clock skew;</li>
  *   <li>not found ({@link SecretNotFoundException}): {@code ResourceNotFoundException};</li>
- *   <li>misconfigured ({@link SourceMisconfiguredException}): {@code DecryptionFailure},
+ *   <li>misconfigured ({@link SourceMisconfiguredException}): a region the endpoint refuses
+ *       ({@code InvalidSignatureException} "Credential should be scoped to a valid region", or a region the
+ *       SDK does not know whose endpoint does not resolve), named with its origin; {@code DecryptionFailure},
  *       {@code InvalidRequestException}, {@code InvalidParameterException}, other 4xx, missing credentials.</li>
  * </ul>
  * Messages carry the reference, secret id, stage or version, region, endpoint, error code and request
@@ -123,6 +129,15 @@ final class AwsErrors {
         if (awsMessage != null && !awsMessage.isEmpty()) {
             what.append(": ").append(awsMessage);
         }
+        if ("InvalidSignatureException".equals(code) && awsMessage != null
+                && awsMessage.toLowerCase(Locale.ROOT).contains("scoped to a valid region")) {
+            // the endpoint serves another region than the one the request was signed for: not the keys
+            return new SourceMisconfiguredException(reference, regionIsTheProblem() + ": AWS Secrets Manager"
+                    + (where.endpoint() != null ? " at " + where.endpoint() : "") + " refused it reading the "
+                    + target.describe() + ": " + awsMessage + " (" + code + ", HTTP " + status + ", request id "
+                    + (requestId != null ? requestId : "none") + "). " + SET_REGION
+                    + (where.endpoint() != null ? ", or an endpoint of that region" : ""), e);
+        }
         String advice = code != null ? ADVICE.get(code) : null;
         if (code != null && TRANSIENT.contains(code) || (code == null || !known(code)) && (status >= 500 || status == 429
                 || status == 408) || e.isThrottlingException()) {
@@ -159,6 +174,13 @@ final class AwsErrors {
                         + target() + ": " + process.getMessage(), null);
             }
             // a real interrupt: reported as one below
+        }
+        if (PlainHttpProbe.isPlainHttpAnswer(e)) {
+            // an https:// endpoint whose server speaks plain HTTP: the same on every attempt
+            return new SourceMisconfiguredException(reference, reference + ": TLS handshake with " + where.endpoint()
+                    + " failed: the server answered in plain HTTP; use http:// in the endpoint (?endpoint=,"
+                    + " AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL), or fix the server's TLS",
+                    null);
         }
         if (has(chain, ApiCallTimeoutException.class) || has(chain, ApiCallAttemptTimeoutException.class)
                 || has(chain, SocketTimeoutException.class)) {
@@ -217,6 +239,13 @@ final class AwsErrors {
                     + "(and -Djavax.net.ssl.trustStorePassword), or fix the endpoint setting", null);
         }
         Throwable root = chain.get(chain.size() - 1);
+        if (has(chain, UnknownHostException.class) && where.endpoint() == null && where.region() != null
+                && !Region.regions().contains(Region.of(where.region()))) {
+            // the endpoint is derived from the region: a region AWS does not have gives a host that does not exist
+            return new SourceMisconfiguredException(reference, regionIsTheProblem() + ": it is not an AWS region"
+                    + " (the SDK does not know it, and the Secrets Manager host name made from it does not resolve),"
+                    + " so the " + target.describe() + " cannot be read. " + SET_REGION, null);
+        }
         if (has(chain, IOException.class) || has(chain, UncheckedIOException.class)) {
             if (isNetwork(root)) {
                 // java.net messages ("Connection refused", "Connection reset") hold no secret
@@ -237,6 +266,15 @@ final class AwsErrors {
         return new SourceMisconfiguredException(reference, "the AWS SDK failed before calling Secrets "
                 + "Manager for the " + target() + " (" + classes + "); check the region, endpoint and credentials "
                 + "settings", null);
+    }
+
+    private static final String SET_REGION = "Set the secret's region with ?region=REGION in the reference or"
+            + " the environment variable AWS_REGION";
+
+    /** "ref: the region us-nowhere-1 (from environment variable AWS_REGION) is the problem". */
+    private String regionIsTheProblem() {
+        return reference + ": the region " + where.region() + (where.regionOrigin() != null ? " (from "
+                + where.regionOrigin() + ")" : "") + " is the problem";
     }
 
     /** The SDK's chain message lists the providers, then each one's problem: keep the problems. */

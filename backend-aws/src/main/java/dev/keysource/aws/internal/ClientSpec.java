@@ -230,10 +230,10 @@ public final class ClientSpec {
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             Duration connect = callTimeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? callTimeout : MAX_CONNECT_TIMEOUT;
-            SdkHttpClient http = UrlConnectionHttpClient.builder()
+            SdkHttpClient http = new PlainHttpGuard(UrlConnectionHttpClient.builder()
                     .connectionTimeout(connect)
                     .socketTimeout(callTimeout)
-                    .build();
+                    .build(), scheduler);
             owned.add(http);
             AwsCredentialsProvider credentials;
             switch (kind) {

@@ -1,5 +1,6 @@
 package dev.keysource.vault.internal;
 
+import dev.keysource.spi.PlainHttpProbe;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -15,8 +16,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -129,7 +133,37 @@ final class BoundedBody {
         @Override
         public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
                 throws IOException, InterruptedException {
-            return http.send(request, handler(handler, limit));
+            if (!"https".equalsIgnoreCase(request.uri().getScheme())) {
+                return http.send(request, handler(handler, limit));
+            }
+            // what the JDK's send does (sendAsync, then wait), with one look at a plain-HTTP server on the way
+            CompletableFuture<HttpResponse<T>> f = http.sendAsync(request, handler(handler, limit));
+            try {
+                try {
+                    return f.get(PlainHttpProbe.AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException slow) {
+                    if (PlainHttpProbe.answersPlainHttp(request.uri())) {
+                        f.cancel(true);
+                        throw new PlainHttpProbe.PlainHttpAnswer(request.uri());
+                    }
+                    return f.get();
+                }
+            } catch (InterruptedException e) {
+                f.cancel(true);
+                throw e;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException) {
+                    throw (IOException) cause;
+                }
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
+                throw new IOException(cause);
+            }
         }
 
         @Override

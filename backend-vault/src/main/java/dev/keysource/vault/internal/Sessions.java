@@ -41,6 +41,9 @@ public final class Sessions {
 
     private static VaultSession open(VaultOptions o, ProviderContext ctx) {
         SSLContext tls = Tls.context(o.reference, o.cacert, o.capath, o.skipVerify);
+        if (tls == null && o.address.regionMatches(true, 0, "http://", 0, 7)) {
+            tls = Tls.lazyDefault(); // no trust store parsed unless a redirect leads to https://
+        }
         if (o.skipVerify) {
             LOG.warn("keysource: vault: TLS VERIFICATION IS OFF for Vault at {} ({}): anyone on the network path can"
                     + " read the token and every secret. Set VAULT_CACERT to Vault's CA certificate instead.",

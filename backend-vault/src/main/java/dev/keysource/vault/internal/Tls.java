@@ -8,7 +8,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyManagementException;
 import java.security.KeyStore;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -16,8 +19,14 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -33,6 +42,77 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class Tls {
 
     private Tls() {
+    }
+
+    /**
+     * For an {@code http://} address with no CA setting: the JDK's default context, made only when a TLS
+     * connection is first needed (a redirect to an {@code https://} address), not when the HTTP client is
+     * built. Building it parses the JDK's trust store ({@code cacerts}) and loads the security providers:
+     * the largest single step of a Vault CLI start, for nothing on plain HTTP (benchmarks/RESULTS.md, section 4).
+     * The client asks for default parameters when it is built; those are left empty, so each engine keeps the
+     * default context's own protocols and cipher suites.
+     */
+    static SSLContext lazyDefault() {
+        return new SSLContext(new LazyDefault(), null, "Default") {
+        };
+    }
+
+    /** Delegates every operation to {@link SSLContext#getDefault()}, fetched at the first one. */
+    private static final class LazyDefault extends SSLContextSpi {
+
+        private static SSLContext context() {
+            try {
+                return SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no default TLS context", e);
+            }
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random)
+                throws KeyManagementException {
+            throw new KeyManagementException("the default TLS context is initialised by the JDK");
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            return context().getSocketFactory();
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            return context().getServerSocketFactory();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            return context().createSSLEngine();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            return context().createSSLEngine(host, port);
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            return context().getServerSessionContext();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            return context().getClientSessionContext();
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return new SSLParameters(); // no protocols or suites set: an engine keeps its context's defaults
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            return context().getSupportedSSLParameters();
+        }
     }
 
     /** The context to use, or null for the JDK default. */

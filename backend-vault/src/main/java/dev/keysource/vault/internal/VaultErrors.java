@@ -7,6 +7,7 @@ import dev.keysource.SourceInterruptedException;
 import dev.keysource.SourceMisconfiguredException;
 import dev.keysource.SourceTimeoutException;
 import dev.keysource.SourceUnavailableException;
+import dev.keysource.spi.PlainHttpProbe;
 import dev.keysource.spi.Printable;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.json.Json;
@@ -31,7 +32,8 @@ import javax.net.ssl.SSLException;
  *
  * <p>Rows: 400 misconfigured; 401/403 rejected; 404 not found; 405 and other 4xx misconfigured;
  * 412, 429, 5xx (503 sealed or standby) transient; connection failures transient; time-outs transient
- * ({@link SourceTimeoutException}); TLS failures misconfigured; interrupts {@link SourceInterruptedException}.
+ * ({@link SourceTimeoutException}); TLS failures misconfigured (an https:// address whose server speaks plain
+ * HTTP says so: {@link PlainHttpProbe}); interrupts {@link SourceInterruptedException}.
  */
 public final class VaultErrors {
 
@@ -80,6 +82,12 @@ public final class VaultErrors {
         if (status == 404) {
             return new SecretNotFoundException(c.reference, head + "; nothing is stored at this path: check the"
                     + " path and the namespace (VAULT_NAMESPACE)");
+        }
+        String tlsOnly = status == 400 ? tlsServerText(body) : null;
+        if (tlsOnly != null) {
+            // http:// to a TLS server that answers plain-HTTP requests with a 400 saying so (Go's, nginx's)
+            return new SourceMisconfiguredException(c.reference, c.reference + ": the server at " + c.address
+                    + " expects TLS (it answered 400: " + tlsOnly + "); use https:// in VAULT_ADDR");
         }
         if (status == 400) {
             return new SourceMisconfiguredException(c.reference, head + "; Vault refused the request as invalid:"
@@ -157,6 +165,13 @@ public final class VaultErrors {
                     + (BoundedBody.MAX_BYTES >> 20) + " MiB, more than any Vault answer for a secret; keysource stopped"
                     + " reading it (not retried). Check that VAULT_ADDR points at Vault itself, not at a proxy or"
                     + " another service", null);
+        }
+        if (PlainHttpProbe.isPlainHttpAnswer(t)) {
+            // https:// to a server that speaks plain HTTP: it waited for the rest of a "request line" (found by
+            // PlainHttpProbe) or answered at once in plain text (the JDK's "Unrecognized SSL message")
+            return new SourceMisconfiguredException(c.reference, c.reference + ": TLS handshake with " + c.address
+                    + " failed: the server answered in plain HTTP; use http:// in VAULT_ADDR (or fix the server's TLS)",
+                    null);
         }
         if ((x = find(t, SSLException.class)) != null || (x = find(t, GeneralSecurityException.class)) != null) {
             return new SourceMisconfiguredException(c.reference, head + ": the TLS handshake failed ("
@@ -241,6 +256,25 @@ public final class VaultErrors {
         return new SourceUnavailableException(c.reference, c.what + " failed: Vault answered "
                 + status + " to " + c.where() + ", but the body is not the JSON Vault sends (transient, retried);"
                 + " if it persists, check for a proxy or load balancer answering in Vault's place");
+    }
+
+    /**
+     * The text of a TLS server's answer to a plain-HTTP request (Go: "Client sent an HTTP request to an HTTPS
+     * server.", nginx: "The plain HTTP request was sent to HTTPS port"), one line without the final period;
+     * null if the body is not such an answer.
+     */
+    static String tlsServerText(byte[] body) {
+        if (body == null || body.length == 0 || body.length > 2048) {
+            return null;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        for (String marker : new String[] {"Client sent an HTTP request to an HTTPS server",
+                "The plain HTTP request was sent to HTTPS port"}) {
+            if (text.contains(marker)) {
+                return marker;
+            }
+        }
+        return null;
     }
 
     /** Vault's {@code errors} list, one line, bounded; empty if the body has none. */
