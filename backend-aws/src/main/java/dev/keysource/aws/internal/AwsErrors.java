@@ -177,7 +177,7 @@ final class AwsErrors {
         }
         if (PlainHttpProbe.isPlainHttpAnswer(e)) {
             // an https:// endpoint whose server speaks plain HTTP: the same on every attempt
-            return new SourceMisconfiguredException(reference, reference + ": TLS handshake with " + where.endpoint()
+            return new SourceMisconfiguredException(reference, "TLS handshake with " + where.endpoint()
                     + " failed: the server answered in plain HTTP; use http:// in the endpoint (?endpoint=,"
                     + " AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL), or fix the server's TLS",
                     null);
@@ -271,9 +271,9 @@ final class AwsErrors {
     private static final String SET_REGION = "Set the secret's region with ?region=REGION in the reference or"
             + " the environment variable AWS_REGION";
 
-    /** "ref: the region us-nowhere-1 (from environment variable AWS_REGION) is the problem". */
+    /** "the region us-nowhere-1 (from environment variable AWS_REGION) is the problem" (the exception adds the reference). */
     private String regionIsTheProblem() {
-        return reference + ": the region " + where.region() + (where.regionOrigin() != null ? " (from "
+        return "the region " + where.region() + (where.regionOrigin() != null ? " (from "
                 + where.regionOrigin() + ")" : "") + " is the problem";
     }
 

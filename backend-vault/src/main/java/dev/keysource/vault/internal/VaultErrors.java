@@ -86,7 +86,7 @@ public final class VaultErrors {
         String tlsOnly = status == 400 ? tlsServerText(body) : null;
         if (tlsOnly != null) {
             // http:// to a TLS server that answers plain-HTTP requests with a 400 saying so (Go's, nginx's)
-            return new SourceMisconfiguredException(c.reference, c.reference + ": the server at " + c.address
+            return new SourceMisconfiguredException(c.reference, "the server at " + c.address
                     + " expects TLS (it answered 400: " + tlsOnly + "); use https:// in VAULT_ADDR");
         }
         if (status == 400) {
@@ -169,7 +169,7 @@ public final class VaultErrors {
         if (PlainHttpProbe.isPlainHttpAnswer(t)) {
             // https:// to a server that speaks plain HTTP: it waited for the rest of a "request line" (found by
             // PlainHttpProbe) or answered at once in plain text (the JDK's "Unrecognized SSL message")
-            return new SourceMisconfiguredException(c.reference, c.reference + ": TLS handshake with " + c.address
+            return new SourceMisconfiguredException(c.reference, "TLS handshake with " + c.address
                     + " failed: the server answered in plain HTTP; use http:// in VAULT_ADDR (or fix the server's TLS)",
                     null);
         }
