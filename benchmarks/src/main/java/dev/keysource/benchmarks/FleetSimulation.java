@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -182,7 +183,7 @@ public final class FleetSimulation {
             Session s = new Session(time, cfg.tokenTtl, backend);
             long offset = ThreadLocalRandom.current().nextLong(cfg.renderInterval.toNanos());
             s.call(); // the first render, at start-up
-            time.scheduler().scheduleAtFixedRate(s::call, offset, cfg.renderInterval.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> unused = time.scheduler().scheduleAtFixedRate(s::call, offset, cfg.renderInterval.toNanos(), TimeUnit.NANOSECONDS);
         }
         return simulate(cfg, "files", time, backend, i -> () -> backend.localReads++);
     }
@@ -232,7 +233,7 @@ public final class FleetSimulation {
         Results res = new Results();
         System.out.println("| set-up | processes (N) | nodes (M) | backend calls / h | logins / h | node-local reads / h |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
-        for (String f : fleets.split(",")) {
+        for (String f : fleets.split(",", -1)) {
             Config cfg = new Config();
             cfg.processes = Integer.parseInt(f.substring(0, f.indexOf('x')));
             cfg.nodes = Integer.parseInt(f.substring(f.indexOf('x') + 1));

@@ -62,17 +62,21 @@ public final class MemoryFootprint {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "bench-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
 
-        try (Held warm = load(impl, WARMUP_KEYS, pool, scheduler)) {
-            Reference.reachabilityFence(warm);
-        }
+        load(impl, WARMUP_KEYS, pool, scheduler).close();
         long heapBefore = heapAfterGc();
         long rssBefore = rssBytes();
         int threadsBefore = Thread.activeCount();
         Held held = load(impl, keys, pool, scheduler);
-        long heapAfter = heapAfterGc();
-        long rssAfter = rssBytes();
-        int threadsAfter = Thread.activeCount();
-        Reference.reachabilityFence(held);
+        long heapAfter;
+        long rssAfter;
+        int threadsAfter;
+        try {
+            heapAfter = heapAfterGc();
+            rssAfter = rssBytes();
+            threadsAfter = Thread.activeCount();
+        } finally {
+            Reference.reachabilityFence(held); // the keys must stay reachable while the heap is measured
+        }
         held.close();
         pool.shutdownNow();
         scheduler.shutdownNow();
@@ -115,6 +119,7 @@ public final class MemoryFootprint {
             case "keysource": {
                 Keys client = Keys.builder().provider(new BenchProvider(backend, MemoryFootprint::value))
                         .ttl(Duration.ofMinutes(5)).maximumSize(keys).build();
+                @SuppressWarnings("ModifiedButNotUsed") // holds the handles: what is measured is their footprint
                 List<CachedKey> list = new ArrayList<>(keys);
                 for (int i = 0; i < keys; i++) {
                     CachedKey key = client.key("bench:" + id(i));

@@ -89,7 +89,7 @@ public final class RefreshLatency {
                 CachedKey key = CachedKey.builder(BenchKeySource.constant("bench:" + SECRET_ID, backend, VALUE))
                         .ttl(Duration.ofMillis(ttlMs))
                         .build();
-                read = key::get;
+                read = key;
                 closer = key;
                 break;
             }

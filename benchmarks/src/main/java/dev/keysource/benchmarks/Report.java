@@ -62,7 +62,7 @@ public final class Report {
         }
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.replace("\"", "").split(",");
+            String[] f = line.replace("\"", "").split(",", -1);
             if (f.length < 7) {
                 continue;
             }
@@ -96,7 +96,7 @@ public final class Report {
         double[] xs = new double[lines.size() - 1];
         double[] ys = new double[lines.size() - 1];
         for (int i = 1; i < lines.size(); i++) {
-            String[] f = lines.get(i).split(",");
+            String[] f = lines.get(i).split(",", -1);
             xs[i - 1] = Double.parseDouble(f[0]) / 1000.0;
             ys[i - 1] = Double.parseDouble(f[col]) / 1000.0;
         }

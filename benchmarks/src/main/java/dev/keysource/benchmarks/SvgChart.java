@@ -29,11 +29,13 @@ public final class SvgChart {
     private double yMin = 0.01;
     private double yMax = 100_000;
 
-    /** One line: points (x, y) with y &gt; 0. */
+    /** One line: points (x, y) with y &gt; 0. The arrays are copies, never compared or exposed. */
+    @SuppressWarnings("ArrayRecordComponent")
     record Series(String name, String color, double[] xs, double[] ys) {
     }
 
-    /** Tick marks along the bottom of the plot, e.g. backend calls. */
+    /** Tick marks along the bottom of the plot, e.g. backend calls. The array is a copy, never compared. */
+    @SuppressWarnings("ArrayRecordComponent")
     record Marks(String name, String color, double[] xs) {
     }
 
@@ -99,7 +101,7 @@ public final class SvgChart {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">%n",
-                WIDTH, HEIGHT, WIDTH, HEIGHT, WIDTH, HEIGHT));
+                WIDTH, HEIGHT, WIDTH, HEIGHT));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         text(s, LEFT, 22, "start", "font-size=\"16\" font-weight=\"bold\"", title);
         String[] sub = subtitle.split("\n", 2);

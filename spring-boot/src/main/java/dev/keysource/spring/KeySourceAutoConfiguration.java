@@ -30,14 +30,14 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(KeySourceProperties.class)
 public class KeySourceAutoConfiguration {
 
-    /** @return the states of the client's keys, read by the health indicator */
+    /** The states of the client's keys, read by the health indicator. */
     @Bean(name = KeySourceBeans.STATES)
     @ConditionalOnMissingBean
     public KeyStates keysourceKeyStates() {
         return new KeyStates();
     }
 
-    /** @return the properties imported with spring.config.import (none without an import) */
+    /** The properties imported with spring.config.import (none without an import). */
     @Bean(name = KeySourceBeans.IMPORTED)
     @ConditionalOnMissingBean
     public ImportedKeys keysourceImportedKeys() {
@@ -45,6 +45,8 @@ public class KeySourceAutoConfiguration {
     }
 
     /**
+     * The application's client, closed with the context.
+     *
      * @param properties keysource.*
      * @param states the key states to attach
      * @return the application's client
@@ -56,6 +58,8 @@ public class KeySourceAutoConfiguration {
     }
 
     /**
+     * Registers a {@code CachedKey} bean per {@code keysource.keys.<name>}.
+     *
      * @param environment the application's environment
      * @return registers a {@code CachedKey} bean per keysource.keys.&lt;name&gt;
      */
@@ -65,6 +69,8 @@ public class KeySourceAutoConfiguration {
     }
 
     /**
+     * The start-up check: fetches every named key and the DataSource password once all singletons exist.
+     *
      * @param properties keysource.*
      * @param keys the client
      * @param states the key states, attached to the client if it is a bean of your own
@@ -80,6 +86,8 @@ public class KeySourceAutoConfiguration {
     }
 
     /**
+     * Publishes the client's key events as Spring {@link KeySourceEvent}s.
+     *
      * @param keys the client
      * @param publisher the context
      * @return the listener publishing {@link KeySourceEvent}s

@@ -17,6 +17,8 @@ import org.springframework.context.annotation.Bean;
 public class KeySourceHealthAutoConfiguration {
 
     /**
+     * The {@code keysource} health indicator, fed by key events (no backend call per probe).
+     *
      * @param states the client's key states
      * @return the indicator, reported as {@code keysource}
      */

@@ -18,6 +18,10 @@ public final class CanaryExtension implements BeforeEachCallback, AfterEachCallb
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(CanaryExtension.class);
 
+    /** Created by JUnit through {@link java.util.ServiceLoader} (auto-detection) or {@code @ExtendWith}. */
+    public CanaryExtension() {
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

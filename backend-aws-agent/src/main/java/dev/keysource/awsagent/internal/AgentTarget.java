@@ -36,6 +36,8 @@ public final class AgentTarget {
     }
 
     /**
+     * Resolves the agent's address, secret id, version or stage and token source of a reference.
+     *
      * @throws SourceMisconfiguredException for an empty secret id, a port that is not one, or both a
      *         stage and a version
      */

@@ -18,6 +18,8 @@ public final class KeysFactory {
     }
 
     /**
+     * Builds the client from {@code keysource.*}.
+     *
      * @param p the bound properties
      * @param states follows every key's events from the first fetch on (the health state)
      * @return the client; no I/O has happened
