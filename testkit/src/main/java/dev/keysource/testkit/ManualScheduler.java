@@ -116,7 +116,7 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
     @Override
     public void execute(Runnable command) {
-        enqueue(new Task<>(() -> {
+        Task<?> unused = enqueue(new Task<>(() -> { // execute() has no future to hand back
             command.run();
             return null;
         }, 0, false), 0, false);
