@@ -64,6 +64,7 @@ public final class CacheEngine implements AutoCloseable {
     private static final VarHandle REFRESHES;
     private static final VarHandle REFRESH_FAILURES;
     private static final VarHandle REJECTIONS;
+    private static final VarHandle GENERATION;
     private static final VarHandle EXPIRATIONS;
     private static final VarHandle ROTATIONS;
 
@@ -75,6 +76,7 @@ public final class CacheEngine implements AutoCloseable {
             REFRESHES = l.findVarHandle(CacheEngine.class, "refreshes", int.class);
             REFRESH_FAILURES = l.findVarHandle(CacheEngine.class, "refreshFailures", int.class);
             REJECTIONS = l.findVarHandle(CacheEngine.class, "rejections", int.class);
+            GENERATION = l.findVarHandle(CacheEngine.class, "generation", int.class);
             EXPIRATIONS = l.findVarHandle(CacheEngine.class, "expirations", int.class);
             ROTATIONS = l.findVarHandle(CacheEngine.class, "rotations", int.class);
         } catch (ReflectiveOperationException e) {
@@ -188,7 +190,7 @@ public final class CacheEngine implements AutoCloseable {
         changedDuringRefresh = true;
         if (refreshing == null) {
             changedDuringRefresh = false;
-            refreshFrom(e);
+            refreshInBackground(e);
         }
     }
 
@@ -384,7 +386,7 @@ public final class CacheEngine implements AutoCloseable {
                 return;
             }
         }
-        refreshFrom(e);
+        refreshInBackground(e);
     }
 
     /** Hard expiry of {@code e} (our task, or Caffeine's expiry): drop it, once. */
@@ -424,6 +426,11 @@ public final class CacheEngine implements AutoCloseable {
         return refreshFrom(client.cache().asMap().get(reference));
     }
 
+    /** Starts a refresh and returns; its outcome is handled in onRefreshed/onRefreshFailed and by events. */
+    private void refreshInBackground(Entry old) {
+        CompletableFuture<Secret> unused = refreshFrom(old);
+    }
+
     private CompletableFuture<Secret> refreshFrom(Entry old) {
         CompletableFuture<Secret> mine = new CompletableFuture<>();
         while (!REFRESHING.compareAndSet(this, null, mine)) {
@@ -442,7 +449,7 @@ public final class CacheEngine implements AutoCloseable {
             mine.completeExceptionally(ex);
             return mine;
         }
-        f.whenComplete((s, failure) -> {
+        CompletableFuture<Secret> unused = f.whenComplete((s, failure) -> { // mine carries the outcome
             Throwable cause = failure == null ? null : ResilientFetcher.unwrap(failure);
             Runnable after = null;
             try {
@@ -463,7 +470,7 @@ public final class CacheEngine implements AutoCloseable {
                     if (changedDuringRefresh && !closed && (now = client.cache().asMap().get(reference)) != null
                             && !now.dead) {
                         changedDuringRefresh = false;
-                        refreshFrom(now); // the change may have come after this fetch read the source
+                        refreshInBackground(now); // the change may have come after this fetch read the source
                     }
                 }
             }
@@ -572,7 +579,7 @@ public final class CacheEngine implements AutoCloseable {
         if (e == null || e.dead || !e.secret.matches(value)) {
             return false;
         }
-        generation++;
+        GENERATION.getAndAdd(this, 1);
         if (!e.kill()) { // one rejection per entry wins
             return false;
         }
@@ -594,7 +601,7 @@ public final class CacheEngine implements AutoCloseable {
 
     /** Drops the value unconditionally; a refresh in flight does not bring it back. */
     public void invalidate() {
-        generation++;
+        GENERATION.getAndAdd(this, 1);
         Entry e = client.cache().asMap().get(reference);
         if (e != null) {
             e.kill();

@@ -88,7 +88,7 @@ public final class FileKeySource implements KeySource {
         Instant giveUp = clock.instant().plus(settleLimit);
         for (int i = 0; i < MAX_READS; i++) {
             Fingerprint before = Fingerprint.of(options.path);
-            if (before == Fingerprint.MISSING) {
+            if (before.missing()) {
                 return read(); // reports why
             }
             long modified = before.modifiedNanos();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.Objects;
 
 /** What identifies one version of a file without reading it: real path, inode, size, modification time. */
@@ -23,13 +24,18 @@ final class Fingerprint {
         this.modifiedNanos = modifiedNanos;
     }
 
+    /** Whether this is {@link #MISSING}: the file (or a link on the way) did not exist. */
+    boolean missing() {
+        return this == MISSING;
+    }
+
     /** Follows symbolic links; {@link #MISSING} when the file (or a link on the way) does not exist. */
     static Fingerprint of(Path file) {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            Instant modified = a.lastModifiedTime().toInstant();
             return new Fingerprint(file.toRealPath().toString(), a.fileKey(), a.size(),
-                    a.lastModifiedTime().toInstant().getEpochSecond() * 1_000_000_000L
-                            + a.lastModifiedTime().toInstant().getNano());
+                    modified.getEpochSecond() * 1_000_000_000L + modified.getNano());
         } catch (IOException | RuntimeException e) {
             return MISSING;
         }

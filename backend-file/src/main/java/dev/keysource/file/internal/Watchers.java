@@ -31,7 +31,8 @@ public final class Watchers {
     /** How often the watch queue is drained and polling registrations are considered. */
     static final long TICK_MS = 100;
 
-    private final Map<ScheduledExecutorService, Watcher> byScheduler = new IdentityHashMap<>();
+    /** One watcher per scheduler instance (executors have no value equality). */
+    private final IdentityHashMap<ScheduledExecutorService, Watcher> byScheduler = new IdentityHashMap<>();
 
     /** One source's interest in its file; closing it ends the watch. */
     public interface Handle extends AutoCloseable {
@@ -105,7 +106,7 @@ public final class Watchers {
         }
     }
 
-    private final class Watcher {
+    private static final class Watcher {
         final ScheduledExecutorService scheduler;
         final List<Registration> registrations = new ArrayList<>();
         final Map<Path, WatchKey> keys = new HashMap<>();
