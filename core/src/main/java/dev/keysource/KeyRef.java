@@ -183,7 +183,7 @@ public final class KeyRef {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KeyRef && ((KeyRef) o).canonical.equals(canonical) && ((KeyRef) o).opaque == opaque;
+        return o instanceof KeyRef keyRef && keyRef.canonical.equals(canonical) && keyRef.opaque == opaque;
     }
 
     @Override

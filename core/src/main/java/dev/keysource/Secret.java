@@ -168,10 +168,10 @@ public final class Secret {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Secret)) {
+        if (!(o instanceof Secret s)) {
             return false;
         }
-        Secret s = (Secret) o;
+        
         return sameValueAs(s) && Objects.equals(version, s.version) && Objects.equals(expiry, s.expiry)
                 && Objects.equals(created, s.created);
     }

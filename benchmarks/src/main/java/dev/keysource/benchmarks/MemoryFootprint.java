@@ -107,7 +107,7 @@ public final class MemoryFootprint {
     static Held load(String impl, int keys, ExecutorService pool, ScheduledThreadPoolExecutor scheduler) {
         Backend backend = new Backend(0);
         switch (impl) {
-            case "map": {
+            case "map" -> {
                 Map<String, String> map = new ConcurrentHashMap<>();
                 for (int i = 0; i < keys; i++) {
                     String id = id(i);
@@ -116,9 +116,12 @@ public final class MemoryFootprint {
                 }
                 return () -> map.clear();
             }
-            case "keysource": {
-                Keys client = Keys.builder().provider(new BenchProvider(backend, MemoryFootprint::value))
-                        .ttl(Duration.ofMinutes(5)).maximumSize(keys).build();
+            case "keysource" -> {
+                Keys client = Keys.builder()
+                        .provider(new BenchProvider(backend, MemoryFootprint::value))
+                        .ttl(Duration.ofMinutes(5))
+                        .maximumSize(keys)
+                        .build();
                 @SuppressWarnings("ModifiedButNotUsed") // holds the handles: what is measured is their footprint
                 List<CachedKey> list = new ArrayList<>(keys);
                 for (int i = 0; i < keys; i++) {
@@ -131,8 +134,7 @@ public final class MemoryFootprint {
                     client.close();
                 };
             }
-            case "keysource-standalone":
-            case "keysource-default": {
+            case "keysource-standalone", "keysource-default" -> {
                 List<CachedKey> list = new ArrayList<>(keys);
                 for (int i = 0; i < keys; i++) {
                     String id = id(i);
@@ -148,7 +150,7 @@ public final class MemoryFootprint {
                 }
                 return () -> list.forEach(CachedKey::close);
             }
-            case "caching-client": {
+            case "caching-client" -> {
                 SecretCache cache = new SecretCache(new SecretCacheConfiguration()
                         .withClient(new StubSecretsManagerClient(backend, MemoryFootprint::value))
                         .withMaxCacheSize(keys)
@@ -158,9 +160,9 @@ public final class MemoryFootprint {
                 }
                 return cache::close;
             }
-            default:
-                throw new IllegalArgumentException(
-                        "--impl must be map, keysource, keysource-standalone, keysource-default or caching-client: " + impl);
+            default -> throw new IllegalArgumentException(
+                    "--impl must be map, keysource, keysource-standalone, keysource-default or caching-client: "
+                            + impl);
         }
     }
 

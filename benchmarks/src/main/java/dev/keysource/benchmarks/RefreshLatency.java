@@ -85,32 +85,28 @@ public final class RefreshLatency {
         Supplier<String> read;
         AutoCloseable closer;
         switch (client) {
-            case "keysource": {
+            case "keysource" -> {
                 CachedKey key = CachedKey.builder(BenchKeySource.constant("bench:" + SECRET_ID, backend, VALUE))
                         .ttl(Duration.ofMillis(ttlMs))
                         .build();
                 read = key;
                 closer = key;
-                break;
             }
-            case "caching-client": {
+            case "caching-client" -> {
                 SecretCache cache = new SecretCache(new SecretCacheConfiguration()
                         .withClient(new StubSecretsManagerClient(backend, id -> VALUE))
                         .withCacheItemTTL(ttlMs));
                 read = () -> cache.getSecretString(SECRET_ID);
                 closer = cache;
-                break;
             }
-            case "volatile-read": {
+            case "volatile-read" -> {
                 // the noise floor: the same loop around a plain volatile field read, no refresh at all
                 AtomicReference<String> holder = new AtomicReference<>(VALUE);
                 read = holder::get;
                 closer = () -> { };
-                break;
             }
-            default:
-                throw new IllegalArgumentException("--client must be keysource, caching-client or volatile-read: "
-                        + client);
+            default -> throw new IllegalArgumentException(
+                    "--client must be keysource, caching-client or volatile-read: " + client);
         }
         if (!VALUE.equals(read.get())) {
             throw new IllegalStateException(client + " did not return the benchmark value");

@@ -70,7 +70,7 @@ public final class RejectStorm {
     static int round(String client, int threads, long backendNanos, long[] elapsed) throws Exception {
         Backend backend = new Backend(backendNanos);
         switch (client) {
-            case "keysource": {
+            case "keysource" -> {
                 BenchKeySource source = new BenchKeySource("bench:" + SECRET_ID, backend, n -> "value-" + n);
                 try (CachedKey key = CachedKey.builder(source).ttl(Duration.ofMinutes(5)).build()) {
                     String refused = key.get();
@@ -83,7 +83,7 @@ public final class RejectStorm {
                     return backend.calls() - before;
                 }
             }
-            case "caffeine": {
+            case "caffeine" -> {
                 LoadingCache<String, String> cache = Caffeine.newBuilder().build(id -> "value-" + backend.call());
                 String refused = cache.get(SECRET_ID);
                 int before = backend.calls();
@@ -94,7 +94,7 @@ public final class RejectStorm {
                 requireFresh(client, seen, refused);
                 return backend.calls() - before;
             }
-            case "caching-client": {
+            case "caching-client" -> {
                 try (SecretCache cache = new SecretCache(new SecretCacheConfiguration()
                         .withClient(new StubSecretsManagerClient(backend, id -> "value"))
                         .withCacheItemTTL(TimeUnit.MINUTES.toMillis(5)))) {
@@ -107,8 +107,7 @@ public final class RejectStorm {
                     return backend.calls() - before;
                 }
             }
-            default:
-                throw new IllegalArgumentException("unknown client " + client);
+            default -> throw new IllegalArgumentException("unknown client " + client);
         }
     }
 

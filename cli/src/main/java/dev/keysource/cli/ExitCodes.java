@@ -65,15 +65,15 @@ public final class ExitCodes {
 
     /** A short name for a code, as {@code keysource check} prints it. */
     public static String describe(int code) {
-        switch (code) {
-            case OK: return "ok";
-            case USAGE: return "usage error";
-            case NOT_FOUND: return "not found";
-            case REJECTED: return "rejected (authentication or permission)";
-            case UNAVAILABLE: return "backend unavailable or timed out";
-            case MISCONFIGURED: return "misconfigured";
-            case OUTPUT_FAILED: return "could not write the output";
-            default: return "internal error";
-        }
+        return switch (code) {
+            case OK -> "ok";
+            case USAGE -> "usage error";
+            case NOT_FOUND -> "not found";
+            case REJECTED -> "rejected (authentication or permission)";
+            case UNAVAILABLE -> "backend unavailable or timed out";
+            case MISCONFIGURED -> "misconfigured";
+            case OUTPUT_FAILED -> "could not write the output";
+            default -> "internal error";
+        };
     }
 }

@@ -291,14 +291,14 @@ public final class CacheEngine implements AutoCloseable {
                     "interrupted while waiting for the secret; the fetch was abandoned", ie);
         } catch (ExecutionException ee) {
             Throwable c = ee.getCause();
-            if (c instanceof SourceInterruptedException || c instanceof IllegalStateException && closed) {
+            if (c instanceof SourceInterruptedException || (c instanceof IllegalStateException && closed)) {
                 return null; // the loading caller was interrupted (not this one): load again, or see closed
             }
-            if (c instanceof RuntimeException) {
-                throw (RuntimeException) c;
+            if (c instanceof RuntimeException re) {
+                throw re;
             }
-            if (c instanceof Error) {
-                throw (Error) c;
+            if (c instanceof Error error) {
+                throw error;
             }
             throw new IllegalStateException(c);
         }
@@ -536,7 +536,8 @@ public final class CacheEngine implements AutoCloseable {
             return null; // closing interrupted the refresh: nothing to report
         }
         REFRESH_FAILURES.getAndAdd(this, 1);
-        KeySourceException e = t instanceof KeySourceException ? (KeySourceException) t
+        KeySourceException e = t instanceof KeySourceException kse
+                ? kse
                 : dev.keysource.InternalKeySourceException.unexpected(reference, "the refresh", t);
         Duration latency = Duration.ofNanos(client.ticker().read() - start);
         boolean serving = old != null && !old.dead && client.cache().asMap().get(reference) == old;

@@ -480,8 +480,8 @@ public final class ClientCore implements AutoCloseable {
 
     /** Tells the client's fetch pool, if {@code executor} is one, that the current task is handing over its result. */
     static void ending(Executor executor) {
-        if (executor instanceof FetchPool) {
-            ((FetchPool) executor).ending();
+        if (executor instanceof FetchPool fetchPool) {
+            fetchPool.ending();
         }
     }
 

@@ -50,13 +50,13 @@ public final class Durations {
                 Matcher m = WITH_UNIT.matcher(s);
                 if (m.matches()) {
                     long n = Long.parseLong(m.group(1));
-                    switch (m.group(2)) {
-                        case "ms": d = Duration.ofMillis(n); break;
-                        case "s": d = Duration.ofSeconds(n); break;
-                        case "m": d = Duration.ofMinutes(n); break;
-                        case "h": d = Duration.ofHours(n); break;
-                        default: d = Duration.ofDays(n); break;
-                    }
+                    d = switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    };
                 } else if (s.startsWith("p")) {
                     d = Duration.parse(s.toUpperCase(Locale.ROOT));
                 }

@@ -116,7 +116,7 @@ public final class ResilientFetcher {
     /** The retry predicate: the one rule, {@link KeySourceException#isTransient()} of the classified failure. */
     static boolean retried(Throwable failure) {
         Throwable c = unwrap(failure);
-        return c instanceof KeySourceException && ((KeySourceException) c).isTransient();
+        return c instanceof KeySourceException kse && kse.isTransient();
     }
 
     /** Backend calls made so far, counting each attempt. */
@@ -178,7 +178,7 @@ public final class ResilientFetcher {
         } catch (RejectedExecutionException e) {
             return result; // no slow-fetch warning for a fetch of a closing client
         }
-        result.whenComplete((s, t) -> slow.cancel(false));
+        CompletableFuture<Secret> unused = result.whenComplete((s, t) -> slow.cancel(false));
         return result;
     }
 
@@ -224,7 +224,7 @@ public final class ResilientFetcher {
             }
         };
         // a time-out (or cancel) completes cf from outside: interrupt the attempt so it stops
-        cf.whenComplete((s, t) -> {
+        CompletableFuture<Secret> unused = cf.whenComplete((s, t) -> {
             if (t != null) {
                 task.cancel(true);
             }
@@ -248,8 +248,8 @@ public final class ResilientFetcher {
 
     private static KeySourceException classifyStatic(Throwable t, String reference, Duration timeout) {
         Throwable c = unwrap(t);
-        if (c instanceof KeySourceException) {
-            return (KeySourceException) c;
+        if (c instanceof KeySourceException kse) {
+            return kse;
         }
         if (c instanceof TimeoutException) {
             return new SourceTimeoutException(reference, "the backend did not answer within the time limit"

@@ -87,8 +87,8 @@ public final class Json {
             throw new FieldUnreadable("has no field '" + shown + "'; its fields are: " + names(fields.keySet()));
         }
         Object v = fields.get(name);
-        if (v instanceof String) {
-            return (String) v;
+        if (v instanceof String string) {
+            return string;
         }
         if (v instanceof Num || v instanceof Boolean) {
             return v.toString();
@@ -139,18 +139,19 @@ public final class Json {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
                     if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
                         sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
                                 .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
                     } else {
                         sb.append(c);
                     }
+                }
             }
         }
         return sb.append('"');
@@ -185,26 +186,33 @@ public final class Json {
         }
         char c = s.charAt(i);
         switch (c) {
-            case '{':
+            case '{' -> {
                 return object(depth);
-            case '[':
+            }
+            case '[' -> {
                 return array(depth);
-            case '"':
+            }
+            case '"' -> {
                 return string();
-            case 't':
+            }
+            case 't' -> {
                 literal("true");
-                return Boolean.TRUE;
-            case 'f':
+                return true;
+            }
+            case 'f' -> {
                 literal("false");
-                return Boolean.FALSE;
-            case 'n':
+                return false;
+            }
+            case 'n' -> {
                 literal("null");
                 return NULL;
-            default:
+            }
+            default -> {
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }
                 throw new Malformed("unexpected character", i);
+            }
         }
     }
 
@@ -276,15 +284,15 @@ public final class Json {
             }
             char e = next();
             switch (e) {
-                case '"': b.append('"'); break;
-                case '\\': b.append('\\'); break;
-                case '/': b.append('/'); break;
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'n': b.append('\n'); break;
-                case 'r': b.append('\r'); break;
-                case 't': b.append('\t'); break;
-                case 'u':
+                case '"' -> b.append('"');
+                case '\\' -> b.append('\\');
+                case '/' -> b.append('/');
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'u' -> {
                     if (i + 4 > s.length()) {
                         throw new Malformed("unexpected end of input", i);
                     }
@@ -298,9 +306,8 @@ public final class Json {
                     }
                     i += 4;
                     b.append((char) cp);
-                    break;
-                default:
-                    throw new Malformed("bad escape", i - 1);
+                }
+                default -> throw new Malformed("bad escape", i - 1);
             }
         }
     }

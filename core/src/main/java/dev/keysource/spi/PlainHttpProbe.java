@@ -96,9 +96,11 @@ public final class PlainHttpProbe {
      */
     public static boolean isPlainHttpAnswer(Throwable t) {
         for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
-            if (x instanceof PlainHttpAnswer || x instanceof SSLException && x.getMessage() != null
-                    && (x.getMessage().contains("plaintext connection")
-                    || x.getMessage().contains("Unsupported or unrecognized SSL message"))) {
+            if (x instanceof PlainHttpAnswer
+                    || (x instanceof SSLException
+                            && x.getMessage() != null
+                            && (x.getMessage().contains("plaintext connection")
+                                    || x.getMessage().contains("Unsupported or unrecognized SSL message")))) {
                 return true;
             }
         }

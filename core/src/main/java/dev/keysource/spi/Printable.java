@@ -64,14 +64,9 @@ public final class Printable {
         if (Character.isSurrogate(c)) {
             return true; // checked pairwise by escape()
         }
-        switch (Character.getType(c)) {
-            case Character.CONTROL:
-            case Character.LINE_SEPARATOR:
-            case Character.PARAGRAPH_SEPARATOR:
-            case Character.FORMAT:
-                return true;
-            default:
-                return false;
-        }
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.FORMAT -> true;
+            default -> false;
+        };
     }
 }

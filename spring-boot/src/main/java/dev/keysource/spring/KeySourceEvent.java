@@ -53,16 +53,12 @@ public class KeySourceEvent extends ApplicationEvent {
 
     /** The right event class for {@code event}: one of the subtypes, or this class. */
     public static KeySourceEvent of(Object source, KeyEvent event) {
-        switch (event.type()) {
-            case ROTATED:
-                return new Rotated(source, event);
-            case REFRESH_FAILED:
-                return new RefreshFailed(source, event);
-            case EXPIRED:
-                return new Expired(source, event);
-            default:
-                return new KeySourceEvent(source, event);
-        }
+        return switch (event.type()) {
+            case ROTATED -> new Rotated(source, event);
+            case REFRESH_FAILED -> new RefreshFailed(source, event);
+            case EXPIRED -> new Expired(source, event);
+            default -> new KeySourceEvent(source, event);
+        };
     }
 
     @Override

@@ -65,22 +65,24 @@ public final class KeyStates implements KeyListener {
     public void onEvent(KeyEvent e) {
         String failure = e.failure().map(f -> f.getClass().getSimpleName()).orElse(null);
         states.compute(e.reference(), (ref, old) -> {
-            Optional<String> last = failure != null ? Optional.of(failure)
-                    : old == null ? Optional.empty() : old.lastFailure();
-            switch (e.type()) {
-                case FETCHED, REFRESHED, ROTATED:
-                    return old != null && old.state() == State.SERVING && e.type() == KeyEvent.Type.ROTATED
-                            ? old : new KeyState(ref, State.SERVING, e.time(), Optional.empty(), last);
-                case REFRESH_FAILED:
-                    return new KeyState(ref, State.STALE, old != null && old.state() == State.STALE ? old.since() : e.time(),
-                            e.servedUntil(), last);
-                case FETCH_FAILED:
-                    return new KeyState(ref, State.FAILING, e.time(), Optional.empty(), last);
-                case EXPIRED:
-                    return new KeyState(ref, State.EXPIRED, e.time(), Optional.empty(), last);
-                default:
-                    return old;
-            }
+            Optional<String> last =
+                    failure != null ? Optional.of(failure) : old == null ? Optional.empty() : old.lastFailure();
+            return switch (e.type()) {
+                case FETCHED, REFRESHED, ROTATED -> old != null
+                                && old.state() == State.SERVING
+                                && e.type() == KeyEvent.Type.ROTATED
+                        ? old
+                        : new KeyState(ref, State.SERVING, e.time(), Optional.empty(), last);
+                case REFRESH_FAILED -> new KeyState(
+                        ref,
+                        State.STALE,
+                        old != null && old.state() == State.STALE ? old.since() : e.time(),
+                        e.servedUntil(),
+                        last);
+                case FETCH_FAILED -> new KeyState(ref, State.FAILING, e.time(), Optional.empty(), last);
+                case EXPIRED -> new KeyState(ref, State.EXPIRED, e.time(), Optional.empty(), last);
+                default -> old;
+            };
         });
     }
 

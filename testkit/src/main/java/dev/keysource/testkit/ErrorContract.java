@@ -34,8 +34,8 @@ public final class ErrorContract {
         if (t == null || depth > 20) {
             return;
         }
-        if (t instanceof KeySourceException) {
-            KeySourceException e = (KeySourceException) t;
+        if (t instanceof KeySourceException e) {
+
             String reference = e.reference();
             String detail = e.detail();
             String expected = reference == null || reference.isEmpty() ? detail : reference + ": " + detail;

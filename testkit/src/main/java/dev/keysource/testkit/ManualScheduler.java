@@ -234,12 +234,12 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
         }
 
         private V report() throws ExecutionException {
-            switch (state) {
-                case 1: return result;
-                case 2: throw new CancellationException();
-                case 3: throw new ExecutionException(failure);
-                default: throw new IllegalStateException("task not run yet: advance the FakeTime");
-            }
+            return switch (state) {
+                case 1 -> result;
+                case 2 -> throw new CancellationException();
+                case 3 -> throw new ExecutionException(failure);
+                default -> throw new IllegalStateException("task not run yet: advance the FakeTime");
+            };
         }
     }
 }

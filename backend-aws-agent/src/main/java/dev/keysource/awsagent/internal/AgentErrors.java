@@ -54,7 +54,7 @@ final class AgentErrors {
                 Map<?, ?> m = (Map<?, ?>) parsed;
                 type = m.get("__type") instanceof String ? (String) m.get("__type") : null;
                 Object msg = m.containsKey("message") ? m.get("message") : m.get("Message");
-                message = msg instanceof String ? (String) msg : null;
+                message = msg instanceof String string ? string : null;
             }
         } catch (Json.Malformed e) {
             type = null;
@@ -83,30 +83,43 @@ final class AgentErrors {
         }
         String said = text.isEmpty() ? "" : " '" + quote(text) + "'";
         switch (status) {
-            case 403:
-                return new SourceAccessDeniedException(reference, at + said + ": the agent refused the SSRF token sent "
-                        + "in X-Aws-Parameters-Secrets-Token (from " + token.origin() + "); it must be the token the "
-                        + "agent was started with: set AWS_TOKEN to it or to file://<the agent's token file>");
-            case 429:
-                return new SourceUnavailableException(reference, at + said + ": the agent is at its connection limit "
-                        + "(max_conn); retried");
-            case 504:
-                return new SourceTimeoutException(reference, at + said + ": the agent timed out reaching Secrets "
-                        + "Manager; retried");
-            case 400:
-                return new SourceMisconfiguredException(reference, at + said + ": the agent refused the request; a proxy "
-                        + "adding X-Forwarded-For is refused, and an unknown query parameter (refreshNow on an old "
-                        + "agent or the Lambda extension) too");
-            case 404:
-            case 405:
-                return new SourceMisconfiguredException(reference, at + said + ": no Secrets Manager Agent endpoint "
-                        + "/secretsmanager/get there; is something else listening on port " + target.port + "?");
-            default:
+            case 403 -> {
+                return new SourceAccessDeniedException(
+                        reference,
+                        at + said + ": the agent refused the SSRF token sent "
+                                + "in X-Aws-Parameters-Secrets-Token (from " + token.origin()
+                                + "); it must be the token the "
+                                + "agent was started with: set AWS_TOKEN to it or to file://<the agent's token file>");
+            }
+            case 429 -> {
+                return new SourceUnavailableException(
+                        reference, at + said + ": the agent is at its connection limit (max_conn); retried");
+            }
+            case 504 -> {
+                return new SourceTimeoutException(
+                        reference, at + said + ": the agent timed out reaching Secrets Manager; retried");
+            }
+            case 400 -> {
+                return new SourceMisconfiguredException(
+                        reference,
+                        at + said + ": the agent refused the request; a proxy "
+                                + "adding X-Forwarded-For is refused, and an unknown query parameter (refreshNow on an old "
+                                + "agent or the Lambda extension) too");
+            }
+            case 404, 405 -> {
+                return new SourceMisconfiguredException(
+                        reference,
+                        at + said + ": no Secrets Manager Agent endpoint "
+                                + "/secretsmanager/get there; is something else listening on port " + target.port
+                                + "?");
+            }
+            default -> {
                 if (status >= 500) {
                     return new SourceUnavailableException(reference, at + said + "; retried");
                 }
                 return new SourceMisconfiguredException(reference, at + said + ": unexpected answer from the agent; "
                         + "check that port " + target.port + " is the Secrets Manager Agent's");
+            }
         }
     }
 

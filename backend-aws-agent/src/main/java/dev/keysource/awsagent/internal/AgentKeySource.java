@@ -172,21 +172,21 @@ public final class AgentKeySource implements KeySource {
                     + target.port + "?");
         }
         Map<?, ?> r = (Map<?, ?>) parsed;
-        Object string = r.get("SecretString");
-        Object binary = r.get("SecretBinary");
+        Object secretString = r.get("SecretString");
+        Object secretBinary = r.get("SecretBinary");
         Secret.Builder b;
-        if (string instanceof String) {
+        if (secretString instanceof String string) {
             if (target.field == null) {
-                b = Secret.builder((String) string);
+                b = Secret.builder(string);
             } else {
                 try {
-                    b = Secret.builder(Json.field((String) string, target.field));
+                    b = Secret.builder(Json.field(string, target.field));
                 } catch (Json.FieldUnreadable e) {
                     throw new SourceMisconfiguredException(reference, "the secret '" + target.secretId
                             + "' " + e.getMessage());
                 }
             }
-        } else if (binary instanceof String) {
+        } else if (secretBinary instanceof String base64) {
             if (target.field != null) {
                 throw new SourceMisconfiguredException(reference, "the secret '" + target.secretId
                         + "' holds binary data (SecretBinary), not a JSON SecretString, so it has no field '"
@@ -194,7 +194,7 @@ public final class AgentKeySource implements KeySource {
             }
             byte[] bytes;
             try {
-                bytes = Base64.getDecoder().decode((String) binary);
+                bytes = Base64.getDecoder().decode(base64);
             } catch (IllegalArgumentException e) {
                 throw new SourceUnavailableException(reference, target.where() + " answered with a "
                         + "SecretBinary that is not base64");
@@ -206,8 +206,8 @@ public final class AgentKeySource implements KeySource {
                     + target.port + "?");
         }
         Object version = r.get("VersionId");
-        if (version instanceof String) {
-            b.version((String) version);
+        if (version instanceof String id) {
+            b.version(id);
         }
         Instant created = created(r.get("CreatedDate"));
         if (created != null) {
@@ -218,7 +218,7 @@ public final class AgentKeySource implements KeySource {
 
     /** {@code CreatedDate}: epoch seconds with a fraction, as a JSON number or (from the agent) a string. */
     static Instant created(Object v) {
-        String text = v instanceof Json.Num ? ((Json.Num) v).text() : v instanceof String ? (String) v : null;
+        String text = v instanceof Json.Num num ? num.text() : v instanceof String string ? string : null;
         if (text == null) {
             return null;
         }

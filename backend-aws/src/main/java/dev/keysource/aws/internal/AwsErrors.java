@@ -139,12 +139,14 @@ final class AwsErrors {
                     + (where.endpoint() != null ? ", or an endpoint of that region" : ""), e);
         }
         String advice = code != null ? ADVICE.get(code) : null;
-        if (code != null && TRANSIENT.contains(code) || (code == null || !known(code)) && (status >= 500 || status == 429
-                || status == 408) || e.isThrottlingException()) {
+        if ((code != null && TRANSIENT.contains(code))
+                || ((code == null || !known(code)) && (status >= 500 || status == 429 || status == 408))
+                || e.isThrottlingException()) {
             return new SourceUnavailableException(reference, what + ". " + (advice != null ? advice
                     : "A transient failure; keysource retries with backoff"), e);
         }
-        if (code != null && REJECTED.contains(code) || (code == null || !known(code)) && (status == 401 || status == 403)) {
+        if ((code != null && REJECTED.contains(code))
+                || ((code == null || !known(code)) && (status == 401 || status == 403))) {
             return new SourceAccessDeniedException(reference, what + ". " + String.format(advice != null ? advice
                     : "Check the credentials (%s) and their IAM permissions", where.credentials()), e);
         }
@@ -196,11 +198,11 @@ final class AwsErrors {
                     null);
         }
         for (Throwable t : chain) {
-            if (t instanceof CredentialProcess.Failed) {
+            if (t instanceof CredentialProcess.Failed f) {
                 // keysource ran the profile's credential_process: its message is bounded and escaped
-                CredentialProcess.Failed f = (CredentialProcess.Failed) t;
-                return new SourceMisconfiguredException(reference, "no usable AWS credentials to read the "
-                        + target() + ": " + f.getMessage(), null);
+
+                return new SourceMisconfiguredException(
+                        reference, "no usable AWS credentials to read the " + target() + ": " + f.getMessage(), null);
             }
         }
         for (Throwable t : chain) {
@@ -222,11 +224,14 @@ final class AwsErrors {
                     + " endpoint is Secrets Manager, not a proxy or another service", null);
         }
         for (Throwable t : chain) {
-            if (t instanceof ResponseMarker.UnreadableResponse) {
+            if (t instanceof ResponseMarker.UnreadableResponse unreadableResponse) {
                 // a parser's message may quote the body, which may hold the secret: give class names only
-                return new SourceUnavailableException(reference, "the answer of AWS Secrets Manager (HTTP "
-                        + ((ResponseMarker.UnreadableResponse) t).status + ") for the " + target() + " could not be read ("
-                        + classes + "); if this persists, check that the endpoint is Secrets Manager", null);
+                return new SourceUnavailableException(
+                        reference,
+                        "the answer of AWS Secrets Manager (HTTP "
+                                + unreadableResponse.status + ") for the " + target() + " could not be read ("
+                                + classes + "); if this persists, check that the endpoint is Secrets Manager",
+                        null);
             }
         }
         if (has(chain, java.security.cert.CertificateException.class)

@@ -217,8 +217,8 @@ public final class ClientSpec {
 
         @Override
         public void close() {
-            IoUtils.closeQuietly(client, null);
-            owned.forEach(c -> IoUtils.closeQuietly(c, null));
+            IoUtils.closeQuietlyV2(client, null);
+            owned.forEach(c -> IoUtils.closeQuietlyV2(c, null));
         }
     }
 
@@ -235,25 +235,20 @@ public final class ClientSpec {
                     .socketTimeout(callTimeout)
                     .build(), scheduler);
             owned.add(http);
-            AwsCredentialsProvider credentials;
-            switch (kind) {
-                case STATIC:
-                    credentials = StaticCredentialsProvider.create(staticCredentials);
-                    break;
-                case PROFILE:
-                    credentials = credentialProcess().orElseGet(() -> ProfileCredentialsProvider.builder()
-                            .profileFile(profiles::load)
-                            .profileName(profileName)
-                            .build());
-                    break;
-                default:
-                    credentials = (webIdentity ? Optional.<AwsCredentialsProvider>empty() : credentialProcess())
-                            .orElseGet(() -> DefaultCredentialsProvider.builder()
-                                    .profileFile(profiles::load)
-                                    .profileName(profileName)
-                                    .build());
-                    break;
-            }
+
+            AwsCredentialsProvider credentials =
+                    switch (kind) {
+                        case STATIC -> StaticCredentialsProvider.create(staticCredentials);
+                        case PROFILE -> credentialProcess().orElseGet(() -> ProfileCredentialsProvider.builder()
+                                .profileFile(profiles::load)
+                                .profileName(profileName)
+                                .build());
+                        default -> (webIdentity ? Optional.<AwsCredentialsProvider>empty() : credentialProcess())
+                                .orElseGet(() -> DefaultCredentialsProvider.builder()
+                                        .profileFile(profiles::load)
+                                        .profileName(profileName)
+                                        .build());
+                    };
             CredentialsLookup lookup = new CredentialsLookup(credentials);
             owned.add(lookup);
             SecretsManagerClientBuilder b = SecretsManagerClient.builder()
@@ -277,7 +272,7 @@ public final class ClientSpec {
                     where.credentials(), callTimeout.toMillis());
             return new Built(client, owned);
         } catch (RuntimeException e) {
-            owned.forEach(c -> IoUtils.closeQuietly(c, null));
+            owned.forEach(c -> IoUtils.closeQuietlyV2(c, null));
             throw new SourceMisconfiguredException(reference, "cannot create the AWS Secrets Manager client "
                     + where.describe()
                     + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -315,28 +310,21 @@ public final class ClientSpec {
             region = arnRegion.get();
             origin = "the secret's ARN";
         } else {
-            Optional<String> v;
-            if ((v = env(ctx, "AWS_REGION")).isPresent()) {
-                region = v.get().trim();
-                origin = "environment variable AWS_REGION";
-            } else if ((v = env(ctx, "AWS_DEFAULT_REGION")).isPresent()) {
-                region = v.get().trim();
-                origin = "environment variable AWS_DEFAULT_REGION";
-            } else if ((v = Optional.ofNullable(System.getProperty("aws.region")).filter(s -> !s.isBlank())).isPresent()) {
-                region = v.get().trim();
-                origin = "system property aws.region";
-            } else if ((v = profileRegion(reference, profiles, profileName)).isPresent()) {
-                region = v.get().trim();
-                origin = "'region' of AWS profile '" + profileName + "'";
-            } else if ((v = instanceRegion(ctx)).isPresent()) {
-                region = v.get();
-                origin = "the EC2 instance metadata";
-            } else {
-                throw new SourceMisconfiguredException(reference, "no AWS region is set for Secrets "
-                        + "Manager. Set one with the reference option ?region=eu-west-1, the environment variable "
-                        + "AWS_REGION (or KEYSOURCE_AWS_SM_REGION), 'region' in the profile '" + profileName + "' of "
-                        + profiles.describe() + ", or use the secret's full ARN");
-            }
+            // the SDK's order; each look-up runs only if the ones before it found nothing
+            String[] found = env(ctx, "AWS_REGION").map(r -> origin(r.trim(), "environment variable AWS_REGION"))
+                    .or(() -> env(ctx, "AWS_DEFAULT_REGION")
+                            .map(r -> origin(r.trim(), "environment variable AWS_DEFAULT_REGION")))
+                    .or(() -> Optional.ofNullable(System.getProperty("aws.region")).filter(r -> !r.isBlank())
+                            .map(r -> origin(r.trim(), "system property aws.region")))
+                    .or(() -> profileRegion(reference, profiles, profileName)
+                            .map(r -> origin(r.trim(), "'region' of AWS profile '" + profileName + "'")))
+                    .or(() -> instanceRegion(ctx).map(r -> origin(r, "the EC2 instance metadata")))
+                    .orElseThrow(() -> new SourceMisconfiguredException(reference, "no AWS region is set for Secrets "
+                            + "Manager. Set one with the reference option ?region=eu-west-1, the environment variable "
+                            + "AWS_REGION (or KEYSOURCE_AWS_SM_REGION), 'region' in the profile '" + profileName + "' of "
+                            + profiles.describe() + ", or use the secret's full ARN"));
+            region = found[0];
+            origin = found[1];
         }
         if (!REGION_NAME.matcher(region).matches()) {
             throw new SourceMisconfiguredException(reference, "the region '" + region + "' (from " + origin
@@ -379,19 +367,17 @@ public final class ClientSpec {
         Optional<String> setting = ctx.setting(SecretsManagerKeySourceProvider.ENDPOINT);
         boolean ignoreEnv = env(ctx, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").map(v -> v.trim().equalsIgnoreCase("true"))
                 .orElse(false);
-        Optional<String> v;
-        if (setting.isPresent()) {
-            value = setting.get().trim();
-            origin = ctx.settingOrigin(SecretsManagerKeySourceProvider.ENDPOINT).orElse("settings");
-        } else if (!ignoreEnv && (v = env(ctx, "AWS_ENDPOINT_URL_SECRETS_MANAGER")).isPresent()) {
-            value = v.get().trim();
-            origin = "environment variable AWS_ENDPOINT_URL_SECRETS_MANAGER";
-        } else if (!ignoreEnv && (v = env(ctx, "AWS_ENDPOINT_URL")).isPresent()) {
-            value = v.get().trim();
-            origin = "environment variable AWS_ENDPOINT_URL";
-        } else {
+        Optional<String[]> found = setting.map(e -> origin(e.trim(),
+                        ctx.settingOrigin(SecretsManagerKeySourceProvider.ENDPOINT).orElse("settings")))
+                .or(() -> ignoreEnv ? Optional.empty() : env(ctx, "AWS_ENDPOINT_URL_SECRETS_MANAGER")
+                        .map(e -> origin(e.trim(), "environment variable AWS_ENDPOINT_URL_SECRETS_MANAGER")))
+                .or(() -> ignoreEnv ? Optional.empty() : env(ctx, "AWS_ENDPOINT_URL")
+                        .map(e -> origin(e.trim(), "environment variable AWS_ENDPOINT_URL")));
+        if (found.isEmpty()) {
             return null;
         }
+        value = found.get()[0];
+        origin = found.get()[1];
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -405,6 +391,11 @@ public final class ClientSpec {
         throw new SourceMisconfiguredException(reference, "the endpoint from " + origin + " is not an "
                 + "http(s) URL with a host and no user info or query, such as http://localhost:4566 or "
                 + "https://secretsmanager.eu-west-1.amazonaws.com");
+    }
+
+    /** A value and where it came from, as the look-ups here return them. */
+    private static String[] origin(String value, String origin) {
+        return new String[] {value, origin};
     }
 
     private static Optional<String> env(ProviderContext ctx, String name) {
@@ -433,10 +424,10 @@ public final class ClientSpec {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof ClientSpec)) {
+        if (!(o instanceof ClientSpec s)) {
             return false;
         }
-        ClientSpec s = (ClientSpec) o;
+        
         return region.equals(s.region) && Objects.equals(endpoint, s.endpoint) && profileName.equals(s.profileName)
                 && profiles.equals(s.profiles) && kind == s.kind && fingerprint.equals(s.fingerprint)
                 && scheduler == s.scheduler && callTimeout.equals(s.callTimeout);

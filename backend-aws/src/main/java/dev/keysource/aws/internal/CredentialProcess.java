@@ -148,7 +148,7 @@ final class CredentialProcess implements AwsCredentialsProvider {
         }
         Map<?, ?> m = (Map<?, ?>) parsed;
         Object version = m.get("Version");
-        if (!(version instanceof Json.Num) || !((Json.Num) version).text().equals("1")) {
+        if (!(version instanceof Json.Num num) || !num.text().equals("1")) {
             throw invalid("has no \"Version\": 1");
         }
         String keyId = string(m, "AccessKeyId", true);
@@ -175,10 +175,10 @@ final class CredentialProcess implements AwsCredentialsProvider {
         if (v == null && !required) {
             return null;
         }
-        if (!(v instanceof String) || ((String) v).isEmpty()) {
+        if (!(v instanceof String string) || string.isEmpty()) {
             throw invalid("has no string \"" + name + "\"");
         }
-        return (String) v;
+        return string;
     }
 
     private Failed invalid(String what) {
@@ -190,7 +190,7 @@ final class CredentialProcess implements AwsCredentialsProvider {
     /** Stderr on one line, bounded, escaped, with any word the command printed on stdout masked. */
     static String quote(String stderr, String stdout) {
         String s = stderr.strip();
-        for (String word : stdout.split("[\\s\"{}:,\\[\\]]+")) {
+        for (String word : stdout.split("[\\s\"{}:,\\[\\]]+", -1)) {
             if (word.length() >= 8) {
                 s = s.replace(word, "****");
             }

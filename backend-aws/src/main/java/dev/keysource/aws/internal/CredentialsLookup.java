@@ -28,8 +28,8 @@ final class CredentialsLookup implements AwsCredentialsProvider, SdkAutoCloseabl
 
     @Override
     public void close() {
-        if (delegate instanceof AutoCloseable) {
-            IoUtils.closeQuietly((AutoCloseable) delegate, null);
+        if (delegate instanceof AutoCloseable closeable) {
+            IoUtils.closeQuietlyV2(closeable, null);
         }
     }
 

@@ -70,8 +70,9 @@ final class ProfileFiles {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProfileFiles && ((ProfileFiles) o).config.equals(config)
-                && ((ProfileFiles) o).credentials.equals(credentials);
+        return o instanceof ProfileFiles profileFiles
+                && profileFiles.config.equals(config)
+                && profileFiles.credentials.equals(credentials);
     }
 
     @Override

@@ -78,7 +78,7 @@ public final class SecretsManagerKeySource implements KeySource {
      */
     static String providerNames(String codes) {
         StringBuilder sb = new StringBuilder();
-        for (String code : codes.split(",")) {
+        for (String code : codes.split(",", -1)) {
             String name = null;
             for (software.amazon.awssdk.core.useragent.BusinessMetricFeatureId f
                     : software.amazon.awssdk.core.useragent.BusinessMetricFeatureId.values()) {

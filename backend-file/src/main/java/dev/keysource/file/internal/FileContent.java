@@ -36,14 +36,15 @@ final class FileContent {
                     : name.endsWith(".properties") ? FileOptions.Format.PROPERTIES : FileOptions.Format.ENV;
         }
         switch (f) {
-            case JSON:
+            case JSON -> {
                 try {
                     return Json.field(text, o.field);
                 } catch (Json.FieldUnreadable e) {
                     throw new SourceMisconfiguredException(reference, "the file " + path + " "
                             + e.getMessage());
                 }
-            case PROPERTIES:
+            }
+            case PROPERTIES -> {
                 Properties p = new Properties();
                 try {
                     p.load(new StringReader(text));
@@ -56,8 +57,10 @@ final class FileContent {
                     props.put(k, p.getProperty(k));
                 }
                 return field(reference, path, props, o.field, "properties");
-            default:
+            }
+            default -> {
                 return field(reference, path, env(reference, path, text), o.field, "KEY=VALUE lines");
+            }
         }
     }
 

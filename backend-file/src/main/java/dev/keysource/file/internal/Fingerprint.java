@@ -26,7 +26,7 @@ final class Fingerprint {
 
     /** Whether this is {@link #MISSING}: the file (or a link on the way) did not exist. */
     boolean missing() {
-        return this == MISSING;
+        return real == null; // only MISSING has no real path
     }
 
     /** Follows symbolic links; {@link #MISSING} when the file (or a link on the way) does not exist. */
@@ -48,10 +48,10 @@ final class Fingerprint {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Fingerprint)) {
+        if (!(o instanceof Fingerprint f)) {
             return false;
         }
-        Fingerprint f = (Fingerprint) o;
+        
         return size == f.size && modifiedNanos == f.modifiedNanos && Objects.equals(real, f.real)
                 && Objects.equals(fileKey, f.fileKey);
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a fetch blocks its own thread waiting for the helper, so draining on that executor deadlocks one of size
  * one ({@code Executors.newFixedThreadPool(1)}) and starves any bounded one. The threads are daemons named
  * {@code keysource-script-io-N} (a counter, never a reference or a value), created when a helper starts and
- * ended after {@link #IDLE} without work; two per running helper, none when no helper has run for that long.
+ * ended after {@link #IDLE_SECONDS} without work; two per running helper, none when no helper has run for that long.
  *
  * <p>Every running helper is registered here until its run ends, and a JVM shutdown hook (installed with
  * the first run) kills each one's process tree and session: a {@code SIGTERM}, {@code SIGHUP} or

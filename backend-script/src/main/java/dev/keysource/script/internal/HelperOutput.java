@@ -128,7 +128,7 @@ public final class HelperOutput {
 
     private String field(Map<String, Object> json, String path) {
         Object v = json;
-        for (String name : path.split("\\.")) {
+        for (String name : path.split("\\.", -1)) {
             if (!(v instanceof Map) || !((Map<?, ?>) v).containsKey(name)) {
                 throw misconfigured("stdout is a JSON object without the field '" + path + "' named by setting "
                         + "'json-field'; fields at the top level: " + String.join(", ", json.keySet()));
@@ -143,10 +143,10 @@ public final class HelperOutput {
 
     private String stringField(Map<?, ?> m, String name, String path, String problem) {
         Object v = m.get(name);
-        if (!(v instanceof String)) {
+        if (!(v instanceof String string)) {
             throw misconfigured("stdout is " + problem);
         }
-        return token((String) v, "the JSON field '" + path + "'", null);
+        return token(string, "the JSON field '" + path + "'", null);
     }
 
     /** The latest expiry a helper may give: 100 years ahead (in seconds, 100 Julian years). */
@@ -171,8 +171,8 @@ public final class HelperOutput {
             }
             return Instant.ofEpochMilli(wholeMillis(millis));
         }
-        if (v instanceof String) {
-            String s = ((String) v).trim();
+        if (v instanceof String string) {
+            String s = string.trim();
             Instant at = null;
             try {
                 at = Instant.parse(s);
@@ -264,11 +264,11 @@ public final class HelperOutput {
     }
 
     private static BigDecimal number(Object v) {
-        if (!(v instanceof Json.Num)) {
+        if (!(v instanceof Json.Num num)) {
             return null;
         }
         try {
-            return new BigDecimal(((Json.Num) v).text());
+            return new BigDecimal(num.text());
         } catch (NumberFormatException e) {
             return null;
         }

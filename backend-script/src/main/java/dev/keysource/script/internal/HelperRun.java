@@ -107,7 +107,7 @@ final class HelperRun {
             return java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p);
         }
         String path = environment.getOrDefault("PATH", "");
-        for (String d : path.split(":")) {
+        for (String d : path.split(":", -1)) {
             Path p = Path.of(d.isEmpty() ? "." : d).resolve(program);
             if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
                 return true;

@@ -48,7 +48,7 @@ final class ProcessTree {
         try {
             String stat = new String(Files.readAllBytes(procDir.resolve("stat")), StandardCharsets.US_ASCII);
             // pid (comm) state ppid pgrp session ...; comm may hold spaces and parentheses
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
             return Long.parseLong(f[3]);
         } catch (IOException | RuntimeException e) {
             return -1;

@@ -113,15 +113,14 @@ public final class ScriptConfig {
         if (v.isEmpty()) {
             return false;
         }
-        switch (v.get().trim().toLowerCase(Locale.ROOT)) {
-            case "true": case "yes": case "1": case "on":
-                return true;
-            case "false": case "no": case "0": case "off": case "":
-                return false;
-            default:
-                throw new SourceMisconfiguredException(reference, "setting '" + name + "' from "
-                        + ctx.settingOrigin(name).orElse("?") + " must be true or false; got '" + v.get() + "'");
-        }
+        return switch (v.get().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off", "" -> false;
+            default -> throw new SourceMisconfiguredException(
+                    reference,
+                    "setting '" + name + "' from " + ctx.settingOrigin(name).orElse("?")
+                            + " must be true or false; got '" + v.get() + "'");
+        };
     }
 
     private static int size(String reference, ProviderContext ctx, String name, String text) {

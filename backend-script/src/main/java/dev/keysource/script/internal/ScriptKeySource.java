@@ -92,7 +92,7 @@ public final class ScriptKeySource implements KeySource {
             }
             return java.util.Optional.of(p);
         }
-        for (String d : ctx.environment().getOrDefault("PATH", "").split(":")) {
+        for (String d : ctx.environment().getOrDefault("PATH", "").split(":", -1)) {
             Path dir = Path.of(d.isEmpty() ? "." : d);
             if (!dir.isAbsolute() && config.workingDir.isPresent()) {
                 dir = config.workingDir.get().resolve(dir);
@@ -111,26 +111,27 @@ public final class ScriptKeySource implements KeySource {
         String err = stderrPart(r, stdoutText);
         String keyNote = stdoutText.isEmpty() ? "" : " (it printed something on stdout, which is ignored after a "
                 + "failure and not shown)";
-        switch (code) {
-            case 127:
-                return new SourceMisconfiguredException(reference, what + ": command not found" + err
-                        + "; check the path of the helper and that its interpreter exists");
-            case 126:
-                return new SourceMisconfiguredException(reference, what + ": the command cannot be executed" + err
-                        + "; make it executable (chmod u+x) or run it through its interpreter");
-            case 64: case 65: case 78:
-                return new SourceMisconfiguredException(reference, what + " (a usage or configuration error)"
-                        + keyNote + err + "; fix the helper's configuration");
-            case 77:
-                return new SourceAccessDeniedException(reference, what + " (permission denied)" + keyNote + err
-                        + "; check the credentials the helper uses");
-            case 66: case 67: case 68:
-                return new SecretNotFoundException(reference, what + " (not found)" + keyNote + err
-                        + "; check the name of the secret the helper reads");
-            default:
-                return new SourceUnavailableException(reference, what + keyNote + err
-                        + "; run the helper by hand to see why");
-        }
+        return switch (code) {
+            case 127 -> new SourceMisconfiguredException(
+                    reference,
+                    what + ": command not found" + err
+                            + "; check the path of the helper and that its interpreter exists");
+            case 126 -> new SourceMisconfiguredException(
+                    reference,
+                    what + ": the command cannot be executed" + err
+                            + "; make it executable (chmod u+x) or run it through its interpreter");
+            case 64, 65, 78 -> new SourceMisconfiguredException(
+                    reference,
+                    what + " (a usage or configuration error)" + keyNote + err + "; fix the helper's configuration");
+            case 77 -> new SourceAccessDeniedException(
+                    reference,
+                    what + " (permission denied)" + keyNote + err + "; check the credentials the helper uses");
+            case 66, 67, 68 -> new SecretNotFoundException(
+                    reference,
+                    what + " (not found)" + keyNote + err + "; check the name of the secret the helper reads");
+            default -> new SourceUnavailableException(
+                    reference, what + keyNote + err + "; run the helper by hand to see why");
+        };
     }
 
     private static String stderrPart(HelperRun.Result r, String stdoutText) {

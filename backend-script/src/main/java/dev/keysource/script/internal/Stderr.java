@@ -46,9 +46,9 @@ final class Stderr {
         Set<String> pieces = new TreeSet<>(Comparator.comparingInt(String::length).reversed()
                 .thenComparing(Comparator.naturalOrder()));
         add(pieces, stdoutText.strip());
-        for (String line : stdoutText.split("\\R")) {
+        for (String line : stdoutText.split("\\R", -1)) {
             add(pieces, line.strip());
-            for (String word : line.strip().split("\\s+")) {
+            for (String word : line.strip().split("\\s+", -1)) {
                 add(pieces, word);
             }
         }
@@ -67,8 +67,8 @@ final class Stderr {
         if (depth > 64) {
             return;
         }
-        if (v instanceof String) {
-            String str = (String) v;
+        if (v instanceof String str) {
+
             add(into, str);
             add(into, str.strip());
         } else if (v instanceof Map) {

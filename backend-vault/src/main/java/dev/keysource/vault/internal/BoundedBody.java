@@ -153,14 +153,14 @@ final class BoundedBody {
                 throw e;
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                if (cause instanceof IOException) {
-                    throw (IOException) cause;
+                if (cause instanceof IOException io) {
+                    throw io;
                 }
-                if (cause instanceof RuntimeException) {
-                    throw (RuntimeException) cause;
+                if (cause instanceof RuntimeException re) {
+                    throw re;
                 }
-                if (cause instanceof Error) {
-                    throw (Error) cause;
+                if (cause instanceof Error error) {
+                    throw error;
                 }
                 throw new IOException(cause);
             }

@@ -40,16 +40,12 @@ abstract class TokenProvider {
     abstract String renewAdvice();
 
     static TokenProvider of(VaultOptions o) {
-        switch (o.auth) {
-            case APPROLE:
-                return new AppRole(o);
-            case KUBERNETES:
-                return new Kubernetes(o);
-            case NONE:
-                return new ProxyToken(o.address());
-            default:
-                return o.tokenFile != null ? new TokenFile(o.tokenFile) : new Given(o.token, o.tokenOrigin);
-        }
+        return switch (o.auth) {
+            case APPROLE -> new AppRole(o);
+            case KUBERNETES -> new Kubernetes(o);
+            case NONE -> new ProxyToken(o.address());
+            default -> o.tokenFile != null ? new TokenFile(o.tokenFile) : new Given(o.token, o.tokenOrigin);
+        };
     }
 
     /** A token given in code or the environment. */
@@ -179,14 +175,14 @@ abstract class TokenProvider {
             try {
                 r = login(session.vault(null), reference);
             } catch (VaultException | RuntimeException e) {
-                if (e instanceof VaultException && ((VaultException) e).getHttpStatusCode() == 404) {
+                if (e instanceof VaultException vaultException && vaultException.getHttpStatusCode() == 404) {
                     throw new SourceMisconfiguredException(reference, "logging in with " + name()
                             + " failed: Vault answered 404 to " + call.where() + "; no " + name() + " auth method is"
                             + " mounted at auth/" + o.authMount + ": set 'auth-mount' to where it is mounted");
                 }
-                if (e instanceof VaultException && ((VaultException) e).getHttpStatusCode() == 400) {
+                if (e instanceof VaultException vaultException && vaultException.getHttpStatusCode() == 400) {
                     // Vault answers 400 to bad login credentials ("invalid role or secret ID")
-                    throw VaultErrors.rejected(call, 400, VaultErrors.bodyOf((VaultException) e), loginAdvice());
+                    throw VaultErrors.rejected(call, 400, VaultErrors.bodyOf(vaultException), loginAdvice());
                 }
                 throw VaultErrors.forException(call, e, loginAdvice());
             }

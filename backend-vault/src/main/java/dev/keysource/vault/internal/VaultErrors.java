@@ -129,16 +129,16 @@ public final class VaultErrors {
      * or a connection failure, time-out, TLS failure or interrupt underneath.
      */
     public static KeySourceException forException(Call c, Throwable t, String advice403) {
-        if (t instanceof KeySourceException) {
-            return (KeySourceException) t;
+        if (t instanceof KeySourceException kse) {
+            return kse;
         }
-        if (t instanceof VaultException && ((VaultException) t).getHttpStatusCode() > 0) {
-            int status = ((VaultException) t).getHttpStatusCode();
+        if (t instanceof VaultException vaultException && vaultException.getHttpStatusCode() > 0) {
+            int status = vaultException.getHttpStatusCode();
             if (status == 200) {
                 // the driver refuses a 200 that is not application/json: a proxy's page, not Vault
                 return malformed(c, status);
             }
-            return forStatus(c, status, bodyOf((VaultException) t), advice403);
+            return forStatus(c, status, bodyOf(vaultException), advice403);
         }
         for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
             if (x instanceof InterruptedException) {

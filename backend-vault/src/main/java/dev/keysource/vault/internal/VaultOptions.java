@@ -107,14 +107,12 @@ public final class VaultOptions {
 
     /** How the token is obtained, for {@code keysource check}: method, mount and where its inputs come from. */
     String authDescription() {
-        switch (auth) {
-            case APPROLE:
-                return "approle at auth/" + authMount + " (role ID from " + roleIdOrigin + ")";
-            case KUBERNETES:
-                return "kubernetes at auth/" + authMount + ", role " + role + " (service-account token " + jwtFile + ")";
-            default:
-                return "token (" + (tokenOrigin != null ? tokenOrigin : tokenFile) + ")";
-        }
+        return switch (auth) {
+            case APPROLE -> "approle at auth/" + authMount + " (role ID from " + roleIdOrigin + ")";
+            case KUBERNETES -> "kubernetes at auth/" + authMount + ", role " + role + " (service-account token "
+                    + jwtFile + ")";
+            default -> "token (" + (tokenOrigin != null ? tokenOrigin : tokenFile) + ")";
+        };
     }
 
     /** The Vault address, without a trailing slash. */
@@ -152,42 +150,26 @@ public final class VaultOptions {
             b.skipVerifyOrigin = origin(ctx, "skip-verify", "VAULT_SKIP_VERIFY");
         }
         String auth = ctx.setting("auth").orElse("token").trim().toLowerCase(Locale.ROOT);
-        switch (auth) {
-            case "token":
-                b.auth = AuthMethod.TOKEN;
-                break;
-            case "approle":
-                b.auth = AuthMethod.APPROLE;
-                break;
-            case "kubernetes":
-            case "k8s":
-                b.auth = AuthMethod.KUBERNETES;
-                break;
-            case "none":
-                b.auth = AuthMethod.NONE;
-                break;
-            default:
-                throw new SourceMisconfiguredException(reference, "invalid setting 'auth' = '" + auth
-                        + "' (" + ctx.settingOrigin("auth").orElse("") + "); accepted: token, approle, kubernetes, "
-                        + "none (a Vault Agent or Proxy adds its own token)");
-        }
+        b.auth = switch (auth) {
+            case "token" -> AuthMethod.TOKEN;
+            case "approle" -> AuthMethod.APPROLE;
+            case "kubernetes", "k8s" -> AuthMethod.KUBERNETES;
+            case "none" -> AuthMethod.NONE;
+            default -> throw new SourceMisconfiguredException(
+                    reference,
+                    "invalid setting 'auth' = '" + auth
+                            + "' (" + ctx.settingOrigin("auth").orElse("") + "); accepted: token, approle, kubernetes, "
+                            + "none (a Vault Agent or Proxy adds its own token)");
+        };
         b.authMount = ctx.setting("auth-mount").map(VaultOptions::trimSlashes)
                 .map(m -> m.startsWith("auth/") ? m.substring(5) : m)
                 .filter(s -> !s.isEmpty()).orElse(b.auth.name);
         switch (b.auth) {
-            case TOKEN:
-                token(b, ref, ctx);
-                break;
-            case NONE:
-                ctx.note("auth: none: no Vault token is sent; the Vault Agent or Proxy at " + b.address + " must add its"
-                        + " auto-auth token (use_auto_auth_token)");
-                break;
-            case APPROLE:
-                approle(b, ctx);
-                break;
-            default:
-                kubernetes(b, ctx);
-                break;
+            case TOKEN -> token(b, ctx);
+            case NONE -> ctx.note("auth: none: no Vault token is sent; the Vault Agent or Proxy at " + b.address
+                    + " must add its auto-auth token (use_auto_auth_token)");
+            case APPROLE -> approle(b, ctx);
+            case KUBERNETES -> kubernetes(b, ctx);
         }
         Optional<String> kv = ctx.setting("kv");
         if (kv.isPresent()) {
@@ -267,7 +249,7 @@ public final class VaultOptions {
             throw new SourceMisconfiguredException(ref.toString(), "the path is empty; write vault:<mount>/<path>,"
                     + " e.g. vault:secret/app#api_key");
         }
-        for (String seg : p.split("/+")) {
+        for (String seg : p.split("/+", -1)) {
             if (seg.equals("..") || seg.equals(".")) {
                 throw new SourceMisconfiguredException(ref.toString(), "the path may not contain '.' or '..'"
                         + " segments");
@@ -322,7 +304,7 @@ public final class VaultOptions {
         return addr;
     }
 
-    private static void token(Builder b, KeyRef ref, ProviderContext ctx) {
+    private static void token(Builder b, ProviderContext ctx) {
         Optional<String> t = ctx.setting("token").filter(s -> !s.isBlank());
         if (t.isPresent()) {
             b.token = t.get().trim();
@@ -408,15 +390,13 @@ public final class VaultOptions {
     }
 
     static boolean parseBool(String reference, String name, String origin, String value) {
-        switch (value.trim()) {
-            case "1": case "t": case "T": case "true": case "TRUE": case "True": case "yes":
-                return true;
-            case "": case "0": case "f": case "F": case "false": case "FALSE": case "False": case "no":
-                return false;
-            default:
-                throw new SourceMisconfiguredException(reference, "invalid setting '" + name + "' = '"
-                        + value + "' (" + origin + "); write true or false");
-        }
+        return switch (value.trim()) {
+            case "1", "t", "T", "true", "TRUE", "True", "yes" -> true;
+            case "", "0", "f", "F", "false", "FALSE", "False", "no" -> false;
+            default -> throw new SourceMisconfiguredException(
+                    reference,
+                    "invalid setting '" + name + "' = '" + value + "' (" + origin + "); write true or false");
+        };
     }
 
     /** Reads a credential file (at most 64 KiB), for messages naming the setting. Never quotes the content. */

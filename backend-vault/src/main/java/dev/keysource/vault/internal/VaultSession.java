@@ -341,7 +341,7 @@ public final class VaultSession {
             st.vault.auth().withNameSpace(namespace).revokeSelf();
             LOG.debug("keysource: vault: revoked the token of {} at {}", tokens.describe(), address);
         } catch (VaultException | RuntimeException e) {
-            int status = e instanceof VaultException ? ((VaultException) e).getHttpStatusCode() : 0;
+            int status = e instanceof VaultException vaultException ? vaultException.getHttpStatusCode() : 0;
             LOG.info("keysource: vault: could not revoke {} at {} on close ({}); it expires by itself at the end of"
                     + " its TTL", tokens.describe(), address, status > 0 ? "status " + status
                     : e.getClass().getSimpleName());
@@ -354,9 +354,9 @@ public final class VaultSession {
      */
     @SuppressWarnings("ConstantConditions")
     static void closeHttpClient(Object client) {
-        if (client instanceof AutoCloseable) {
+        if (client instanceof AutoCloseable closeable) {
             try {
-                ((AutoCloseable) client).close();
+                closeable.close();
             } catch (Exception e) {
                 LOG.debug("keysource: vault: closing the HTTP client failed: {}", e.getClass().getName());
             }
@@ -398,7 +398,7 @@ public final class VaultSession {
         try {
             r = st.vault.auth().withNameSpace(namespace).lookupSelf();
         } catch (VaultException | RuntimeException e) {
-            int status = e instanceof VaultException ? ((VaultException) e).getHttpStatusCode() : 0;
+            int status = e instanceof VaultException vaultException ? vaultException.getHttpStatusCode() : 0;
             if (status == 401 || status == 403) {
                 LOG.warn("keysource: vault: Vault at {} refused to look up {} ({}): it is expired or revoked; {}",
                         address, tokens.describe(), status, tokens.renewAdvice());
@@ -423,7 +423,7 @@ public final class VaultSession {
         try {
             r = st.vault.auth().withNameSpace(namespace).renewSelf();
         } catch (VaultException | RuntimeException e) {
-            int status = e instanceof VaultException ? ((VaultException) e).getHttpStatusCode() : 0;
+            int status = e instanceof VaultException vaultException ? vaultException.getHttpStatusCode() : 0;
             String what = status > 0 ? "status " + status : e.getClass().getSimpleName();
             if (status == 401 || status == 403) {
                 LOG.warn("keysource: vault: Vault at {} refused to renew {} ({}); {}", address, tokens.describe(),
@@ -435,10 +435,14 @@ public final class VaultSession {
             }
             Duration left = st.expiresAt == null ? Duration.ZERO : Duration.between(clock.instant(), st.expiresAt);
             Duration retry = left.dividedBy(2).compareTo(RETRY_DELAY) < 0 ? left.dividedBy(2) : RETRY_DELAY;
-            LOG.warn("keysource: vault: renewing the token at {} failed ({}); {}", address, what,
-                    retry.getSeconds() >= 1 ? "trying again in " + retry.getSeconds() + " s"
+            LOG.warn(
+                    "keysource: vault: renewing the token at {} failed ({}); {}",
+                    address,
+                    what,
+                    retry.toSeconds() >= 1
+                            ? "trying again in " + retry.toSeconds() + " s"
                             : tokens.logsIn() ? "will log in again when it expires" : "it will expire");
-            if (retry.getSeconds() >= 1) {
+            if (retry.toSeconds() >= 1) {
                 schedule(retry, st, () -> renew(st));
             }
             return;

@@ -65,63 +65,54 @@ final class Args {
                     value = arg.substring(eq + 1);
                 }
                 switch (name) {
-                    case "-h":
-                    case "--help":
+                    case "-h", "--help" -> {
                         a.command = Command.HELP;
                         return a;
-                    case "-V":
-                    case "--version":
+                    }
+                    case "-V", "--version" -> {
                         a.command = Command.VERSION;
                         return a;
-                    case "--format":
+                    }
+                    case "--format" -> {
                         value = value != null ? value : next(argv, ++i, name);
                         a.format = format(value);
-                        break;
-                    case "--timeout":
+                    }
+                    case "--timeout" -> {
                         value = value != null ? value : next(argv, ++i, name);
                         a.timeout = duration(value);
-                        break;
-                    case "--set":
+                    }
+                    case "--set" -> {
                         value = value != null ? value : next(argv, ++i, name);
                         setting(a, value);
-                        break;
-                    case "--aws-fields":
-                        a.awsFields = value != null ? value : next(argv, ++i, name);
-                        break;
-                    case "--username":
-                        a.username = value != null ? value : next(argv, ++i, name);
-                        break;
-                    default:
-                        throw new UsageException("unknown option '" + name + "'"
-                                + dev.keysource.internal.Suggest.nearest(name, OPTIONS).map(o -> " (did you mean '" + o + "'?)").orElse("")
-                                + "; the options are " + String.join(", ", OPTIONS));
+                    }
+                    case "--aws-fields" -> a.awsFields = value != null ? value : next(argv, ++i, name);
+                    case "--username" -> a.username = value != null ? value : next(argv, ++i, name);
+                    default -> throw new UsageException("unknown option '" + name + "'"
+                            + dev.keysource.internal.Suggest.nearest(name, OPTIONS)
+                                    .map(o -> " (did you mean '" + o + "'?)")
+                                    .orElse("")
+                            + "; the options are " + String.join(", ", OPTIONS));
                 }
                 continue;
             }
             if (a.command == null) {
                 switch (arg) {
-                    case "get":
-                        a.command = Command.GET;
-                        break;
-                    case "check":
-                        a.command = Command.CHECK;
-                        break;
-                    case "help":
+                    case "get" -> a.command = Command.GET;
+                    case "check" -> a.command = Command.CHECK;
+                    case "help" -> {
                         a.command = Command.HELP;
                         return a;
-                    case "version":
+                    }
+                    case "version" -> {
                         a.command = Command.VERSION;
                         return a;
-                    case "git-credential":
-                        a.command = Command.GIT_CREDENTIAL;
-                        break;
-                    case "docker-credential":
-                        a.command = Command.DOCKER_CREDENTIAL;
-                        break;
-                    default:
-                        throw new UsageException("unknown command '" + arg + "'; the commands are get, check, git-credential, "
-                                + "docker-credential and help"
-                                + (arg.indexOf(':') > 0 ? " (did you mean 'keysource get " + arg + "'?)" : ""));
+                    }
+                    case "git-credential" -> a.command = Command.GIT_CREDENTIAL;
+                    case "docker-credential" -> a.command = Command.DOCKER_CREDENTIAL;
+                    default -> throw new UsageException(
+                            "unknown command '" + arg + "'; the commands are get, check, git-credential, "
+                                    + "docker-credential and help"
+                                    + (arg.indexOf(':') > 0 ? " (did you mean 'keysource get " + arg + "'?)" : ""));
                 }
             } else if (a.command == Command.DOCKER_CREDENTIAL && a.action == null && a.reference == null
                     && arg.indexOf(':') < 0) {
@@ -168,19 +159,15 @@ final class Args {
     }
 
     private static Format format(String v) {
-        switch (v) {
-            case "raw":
-                return Format.RAW;
-            case "json":
-                return Format.JSON;
-            case "credential-process":
-                return Format.CREDENTIAL_PROCESS;
-            case "exec-credential":
-                return Format.EXEC_CREDENTIAL;
-            default:
-                throw new UsageException("--format must be raw, json, credential-process (AWS) or exec-credential "
-                        + "(Kubernetes); got '" + Printable.escape(v) + "'");
-        }
+        return switch (v) {
+            case "raw" -> Format.RAW;
+            case "json" -> Format.JSON;
+            case "credential-process" -> Format.CREDENTIAL_PROCESS;
+            case "exec-credential" -> Format.EXEC_CREDENTIAL;
+            default -> throw new UsageException(
+                    "--format must be raw, json, credential-process (AWS) or exec-credential (Kubernetes); got '"
+                            + Printable.escape(v) + "'");
+        };
     }
 
     private static void setting(Args a, String v) {
@@ -201,16 +188,14 @@ final class Args {
     }
 
     private static String credentialHint(String name) {
-        switch (name) {
-            case "token":
-                return "Set VAULT_TOKEN (or KEYSOURCE_VAULT_TOKEN) in the environment, or leave it in ~/.vault-token";
-            case "secret-id":
-                return "Set VAULT_SECRET_ID in the environment, or name a file with --set secret-id-file=PATH";
-            default:
-                return "Set it in the environment (KEYSOURCE_<SCHEME>_" + dev.keysource.internal.SettingsSource.envName(name)
-                        + ") or name a file holding it (--set " + Printable.escape(name) + "-file=PATH, where the "
-                        + "backend has one)";
-        }
+        return switch (name) {
+            case "token" -> "Set VAULT_TOKEN (or KEYSOURCE_VAULT_TOKEN) in the environment, or leave it in ~/.vault-token";
+            case "secret-id" -> "Set VAULT_SECRET_ID in the environment, or name a file with --set secret-id-file=PATH";
+            default -> "Set it in the environment (KEYSOURCE_<SCHEME>_"
+                    + dev.keysource.internal.SettingsSource.envName(name)
+                    + ") or name a file holding it (--set " + Printable.escape(name) + "-file=PATH, where the "
+                    + "backend has one)";
+        };
     }
 
     /** Every option, for the usage error of an unknown one. */
@@ -229,18 +214,10 @@ final class Args {
             if (digits > 0 && digits <= 12) {
                 long n = Long.parseLong(s.substring(0, digits));
                 switch (s.substring(digits)) {
-                    case "":
-                    case "ms":
-                        d = Duration.ofMillis(n);
-                        break;
-                    case "s":
-                        d = Duration.ofSeconds(n);
-                        break;
-                    case "m":
-                        d = Duration.ofMinutes(n);
-                        break;
-                    default:
-                        break;
+                    case "", "ms" -> d = Duration.ofMillis(n);
+                    case "s" -> d = Duration.ofSeconds(n);
+                    case "m" -> d = Duration.ofMinutes(n);
+                    default -> {}
                 }
             } else if (s.startsWith("pt")) {
                 d = Duration.parse(s.toUpperCase(Locale.ROOT));

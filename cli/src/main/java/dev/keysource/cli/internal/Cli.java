@@ -100,21 +100,17 @@ public final class Cli {
         } catch (Args.UsageException e) {
             return fail(ExitCodes.USAGE, e.getMessage());
         }
-        switch (args.command) {
-            case HELP:
-                return print(out, help());
-            case VERSION:
-                return print(out, "keysource " + version() + " (Java " + System.getProperty("java.version")
-                        + "; backends: " + String.join(", ", schemes()) + ")\n");
-            case CHECK:
-                return check(args);
-            case GIT_CREDENTIAL:
-                return gitCredential(args);
-            case DOCKER_CREDENTIAL:
-                return dockerCredential(args);
-            default:
-                return get(args);
-        }
+        return switch (args.command) {
+            case HELP -> print(out, help());
+            case VERSION -> print(
+                    out,
+                    "keysource " + version() + " (Java " + System.getProperty("java.version") + "; backends: "
+                            + String.join(", ", schemes()) + ")\n");
+            case CHECK -> check(args);
+            case GIT_CREDENTIAL -> gitCredential(args);
+            case DOCKER_CREDENTIAL -> dockerCredential(args);
+            default -> get(args);
+        };
     }
 
     private int get(Args args) {
@@ -139,7 +135,7 @@ public final class Cli {
 
     private String answer(Args args, KeyRef ref, Secret secret, String apiVersion) {
         switch (args.format) {
-            case JSON: {
+            case JSON -> {
                 StringBuilder sb = new StringBuilder(128).append('{');
                 Json.field(sb, "reference", ref.toString()).append(',');
                 Json.field(sb, "scheme", ref.scheme()).append(',');
@@ -148,12 +144,15 @@ public final class Cli {
                 metadata(sb, secret);
                 return sb.append("}\n").toString();
             }
-            case CREDENTIAL_PROCESS:
+            case CREDENTIAL_PROCESS -> {
                 return Helpers.credentialProcess(ref, secret, args.awsFields);
-            case EXEC_CREDENTIAL:
+            }
+            case EXEC_CREDENTIAL -> {
                 return Helpers.execCredential(ref, secret, apiVersion);
-            default:
+            }
+            default -> {
                 return oneLineValue(ref, secret.value()) + "\n";
+            }
         }
     }
 
@@ -209,14 +208,17 @@ public final class Cli {
                     + e.getMessage() + ")");
         }
         switch (args.action) {
-            case "get":
-                break;
-            case "list":
+            case "get" -> {}
+            case "list" -> {
                 return printKey(dockerList(args));
-            case "version":
+            }
+            case "version" -> {
                 return print(out, "keysource " + version() + "\n");
-            default:
-                return ExitCodes.OK; // store and erase: credentials come from the backend, nothing is kept
+            }
+            default -> {
+                return ExitCodes.OK;
+                // store and erase: credentials come from the backend, nothing is kept
+            }
         }
         String server = request.strip();
         String reference = args.reference;
@@ -486,7 +488,7 @@ public final class Cli {
     }
 
     private static String human(Duration d) {
-        long s = d.getSeconds();
+        long s = d.toSeconds();
         if (s < 120) {
             return s + " s";
         }

@@ -109,9 +109,15 @@ final class Helpers {
         if (K8S_V1.equals(v) || K8S_V1BETA1.equals(v)) {
             return (String) v;
         }
-        throw misconfigured(ref, "KUBERNETES_EXEC_INFO asks for apiVersion " + (v instanceof String
-                ? "'" + dev.keysource.spi.Printable.escape((String) v) + "'" : "(none)") + "; keysource answers "
-                + K8S_V1 + " and " + K8S_V1BETA1 + ": set one of them as the exec apiVersion in the kubeconfig");
+        throw misconfigured(
+                ref,
+                "KUBERNETES_EXEC_INFO asks for apiVersion "
+                        + (v instanceof String string
+                                ? "'" + dev.keysource.spi.Printable.escape(string) + "'"
+                                : "(none)")
+                        + "; keysource answers "
+                        + K8S_V1 + " and " + K8S_V1BETA1
+                        + ": set one of them as the exec apiVersion in the kubeconfig");
     }
 
     /** A Kubernetes {@code ExecCredential} with {@code status.token} and {@code status.expirationTimestamp}. */
@@ -275,10 +281,10 @@ final class Helpers {
             }
             return null;
         }
-        if (!(v instanceof String)) {
+        if (!(v instanceof String string)) {
             throw misconfigured(ref, "the secret's field '" + name + "' is not a JSON string");
         }
-        return (String) v;
+        return string;
     }
 
     /** Refuses what would break a line-based protocol or an HTTP header: line breaks, NUL, other controls. */

@@ -63,18 +63,16 @@ public final class MetricsListener implements KeyListener {
     @Override
     public void onEvent(KeyEvent event) {
         switch (event.type()) {
-            case FETCHED:
+            case FETCHED -> {
                 stale = false;
                 record(loadSuccess, event);
-                break;
-            case REFRESHED:
+            }
+            case REFRESHED -> {
                 stale = false;
                 record(refreshSuccess, event);
-                break;
-            case FETCH_FAILED:
-                record(failureTimer("load", event.failure()), event);
-                break;
-            case REFRESH_FAILED:
+            }
+            case FETCH_FAILED -> record(failureTimer("load", event.failure()), event);
+            case REFRESH_FAILED -> {
                 record(failureTimer("refresh", event.failure()), event);
                 if (event.servedUntil().isPresent()) {
                     stale = true;
@@ -82,16 +80,13 @@ public final class MetricsListener implements KeyListener {
                 } else {
                     stale = false;
                 }
-                break;
-            case REJECTED:
-            case EXPIRED:
-                stale = false; // the value is gone; the next read loads
-                break;
-            case SLOW_FETCH:
-                slowFetches.increment();
-                break;
-            default: // ROTATED and future types: counted from stats(), or not at all
-                break;
+            }
+            case REJECTED, EXPIRED -> stale = false;
+                // the value is gone; the next read loads
+            case SLOW_FETCH -> slowFetches.increment();
+            default -> {
+                // ROTATED and future types: counted from stats(), or not at all
+            }
         }
     }
 
