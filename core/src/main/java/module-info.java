@@ -3,6 +3,7 @@
  * Backends are found with {@link java.util.ServiceLoader}.
  */
 module dev.keysource.core {
+    requires transitive org.jspecify; // @Nullable and @NullMarked on the API
     requires org.slf4j;
     requires transitive java.net.http; // CachedKey.send(HttpClient, ...)
     requires com.github.benmanes.caffeine;

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One secret, cached, refreshed ahead of expiry, and served through backend outages: a handle onto one
@@ -43,11 +44,11 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
 
     private final CacheEngine engine;
     /** The client this handle owns (a key built alone with {@link #builder}), or null (a client's handle). */
-    private final ClientCore owned;
+    private final @Nullable ClientCore owned;
     private volatile boolean closed;
-    private List<KeyListener> added; // guarded by this
+    private @Nullable List<KeyListener> added; // guarded by this
 
-    CachedKey(CacheEngine engine, ClientCore owned) {
+    CachedKey(CacheEngine engine, @Nullable ClientCore owned) {
         this.engine = engine;
         this.owned = owned;
     }
@@ -237,7 +238,7 @@ public final class CachedKey implements Supplier<String>, AutoCloseable {
     public static final class Builder {
         private final ClientParts parts = new ClientParts();
 
-        private Builder(String reference, dev.keysource.spi.KeySource source) {
+        private Builder(@Nullable String reference, dev.keysource.spi.@Nullable KeySource source) {
             parts.reference = reference;
             parts.source = source;
         }

@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failure that no backend classified: a backend or provider broke its contract (threw an unexpected
  * exception, returned no source), or keysource itself has a bug. Neither transient nor a configuration
@@ -14,11 +16,11 @@ public class InternalKeySourceException extends KeySourceException {
     /** Where internal errors are reported: the project's issue tracker. */
     public static final String REPORT_URL = "https://github.com/keysource-dev/keysource/issues";
 
-    public InternalKeySourceException(String reference, String detail) {
+    public InternalKeySourceException(@Nullable String reference, String detail) {
         super(reference, detail);
     }
 
-    public InternalKeySourceException(String reference, String detail, Throwable cause) {
+    public InternalKeySourceException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(reference, detail, cause);
     }
 
@@ -33,7 +35,7 @@ public class InternalKeySourceException extends KeySourceException {
      * it at ...". Only the class name of {@code failure} is used; it is not kept as the cause either, since its
      * message may hold a secret.
      */
-    public static InternalKeySourceException unexpected(String reference, String component, Throwable failure) {
+    public static InternalKeySourceException unexpected(@Nullable String reference, String component, Throwable failure) {
         return new InternalKeySourceException(reference, "internal error: " + component + " failed with an unexpected "
                 + failure.getClass().getName() + "; this is a bug in keysource or the backend, not in your "
                 + "configuration: please report it at " + REPORT_URL, null);

@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A reference string could not be parsed, names an unknown scheme, or uses an option its scheme does not accept. CLI exit code 2 (usage).
  *
@@ -10,11 +12,11 @@ public class InvalidReferenceException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public InvalidReferenceException(String reference, String detail) {
+    public InvalidReferenceException(@Nullable String reference, String detail) {
         super(reference, detail);
     }
 
-    public InvalidReferenceException(String reference, String detail, Throwable cause) {
+    public InvalidReferenceException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(reference, detail, cause);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reference naming one secret: {@code scheme:location[?option=value&...][#field]}.
@@ -32,11 +33,12 @@ public final class KeyRef {
     private final String scheme;
     private final String location;
     private final Map<String, String> options;
-    private final String field;
+    private final @Nullable String field;
     private final boolean opaque;
     private final String canonical;
 
-    private KeyRef(String scheme, String location, Map<String, String> options, String field, boolean opaque) {
+    private KeyRef(String scheme, String location, Map<String, String> options, @Nullable String field,
+                   boolean opaque) {
         this.scheme = scheme;
         this.location = location;
         this.options = options;
@@ -115,7 +117,7 @@ public final class KeyRef {
     }
 
     /** A structured reference from its parts; {@code field} may be null. */
-    public static KeyRef of(String scheme, String location, Map<String, String> options, String field) {
+    public static KeyRef of(String scheme, String location, Map<String, String> options, @Nullable String field) {
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(options, "options");
@@ -287,7 +289,7 @@ public final class KeyRef {
         return sb.toString();
     }
 
-    private static String format(String scheme, String location, Map<String, String> options, String field) {
+    private static String format(String scheme, String location, Map<String, String> options, @Nullable String field) {
         StringBuilder sb = new StringBuilder(scheme).append(':').append(encode(location, "%?#"));
         if (!options.isEmpty()) {
             char sep = '?';

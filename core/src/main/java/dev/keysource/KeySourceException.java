@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every failure keysource reports. Unchecked.
  *
@@ -24,7 +26,7 @@ public class KeySourceException extends RuntimeException {
 
     private static final long serialVersionUID = 2L;
 
-    private final String reference;
+    private final @Nullable String reference;
     private final String detail;
     private final int attempts;
 
@@ -33,7 +35,7 @@ public class KeySourceException extends RuntimeException {
      * @param detail what failed, where, and what to do, without the reference (the message adds it); never a
      *               secret
      */
-    public KeySourceException(String reference, String detail) {
+    public KeySourceException(@Nullable String reference, String detail) {
         this(reference, detail, null);
     }
 
@@ -43,7 +45,7 @@ public class KeySourceException extends RuntimeException {
      *               secret
      * @param cause the underlying failure, or null; its message must hold no secret either
      */
-    public KeySourceException(String reference, String detail, Throwable cause) {
+    public KeySourceException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(compose(reference, detail, 1), cause);
         this.reference = reference;
         this.detail = detail;
@@ -65,14 +67,14 @@ public class KeySourceException extends RuntimeException {
         }
     }
 
-    private static String compose(String reference, String detail, int attempts) {
+    private static String compose(@Nullable String reference, String detail, int attempts) {
         String d = detail == null ? "failed without a detail" : detail;
         String m = reference == null || reference.isEmpty() ? d : reference + ": " + d;
         return attempts > 1 ? m + " (gave up after " + attempts + " attempts)" : m;
     }
 
     /** The reference this failure concerns, in canonical form, or null. */
-    public String reference() {
+    public @Nullable String reference() {
         return reference;
     }
 
@@ -82,7 +84,7 @@ public class KeySourceException extends RuntimeException {
     }
 
     /** The scheme of {@link #reference()}, or null. */
-    public String scheme() {
+    public @Nullable String scheme() {
         if (reference == null) {
             return null;
         }
@@ -151,6 +153,6 @@ public class KeySourceException extends RuntimeException {
     /** {@code reference + ": " + detail}, the detail alone without a reference, then the attempts if retried. */
     @Override
     public final String getMessage() {
-        return super.getMessage();
+        return java.util.Objects.requireNonNull(super.getMessage()); // always built from the detail
     }
 }

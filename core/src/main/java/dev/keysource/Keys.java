@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keysource client: one per application, serving every secret it holds.
@@ -51,7 +52,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class Keys implements AutoCloseable {
 
     private static final Object SHARED_LOCK = new Object();
-    private static volatile Keys shared;
+    private static volatile @Nullable Keys shared;
 
     private final ClientCore core;
 
@@ -96,7 +97,7 @@ public final class Keys implements AutoCloseable {
      * builder only closes it (the next {@code shared()} creates the default one again). For tests in
      * package {@code dev.keysource}; not API.
      */
-    static Keys installShared(Builder builder) {
+    static @Nullable Keys installShared(@Nullable Builder builder) {
         synchronized (SHARED_LOCK) {
             Keys old = shared;
             shared = null;

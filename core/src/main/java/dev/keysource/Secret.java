@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A secret value and what its backend knows about it: version, expiry, creation time.
@@ -18,13 +19,15 @@ public final class Secret {
 
     private static final String MASK = "****";
 
-    private final String text;
-    private final byte[] binary;
-    private final String version;
-    private final Instant expiry;
-    private final Instant created;
+    /** Exactly one of text and binary is set. */
+    private final @Nullable String text;
+    private final byte @Nullable [] binary;
+    private final @Nullable String version;
+    private final @Nullable Instant expiry;
+    private final @Nullable Instant created;
 
-    private Secret(String text, byte[] binary, String version, Instant expiry, Instant created) {
+    private Secret(@Nullable String text, byte @Nullable [] binary, @Nullable String version, @Nullable Instant expiry,
+                   @Nullable Instant created) {
         this.text = text;
         this.binary = binary;
         this.version = version;
@@ -54,12 +57,12 @@ public final class Secret {
      * (see {@link #isBinary()}).
      */
     public String value() {
-        return text != null ? text : Base64.getEncoder().encodeToString(binary);
+        return binary == null ? Objects.requireNonNull(text) : Base64.getEncoder().encodeToString(binary);
     }
 
     /** The value as bytes: UTF-8 of a text value, or a copy of a binary value. */
     public byte[] bytes() {
-        return text != null ? text.getBytes(StandardCharsets.UTF_8) : binary.clone();
+        return binary == null ? Objects.requireNonNull(text).getBytes(StandardCharsets.UTF_8) : binary.clone();
     }
 
     /** Whether the backend returned bytes rather than text. */
@@ -132,31 +135,31 @@ public final class Secret {
 
     /** Builds a {@link Secret}. */
     public static final class Builder {
-        private final String text;
-        private final byte[] binary;
-        private String version;
-        private Instant expiry;
-        private Instant created;
+        private final @Nullable String text;
+        private final byte @Nullable [] binary;
+        private @Nullable String version;
+        private @Nullable Instant expiry;
+        private @Nullable Instant created;
 
-        private Builder(String text, byte[] binary) {
+        private Builder(@Nullable String text, byte @Nullable [] binary) {
             this.text = text;
             this.binary = binary;
         }
 
         /** The backend's version label; null for none. */
-        public Builder version(String version) {
+        public Builder version(@Nullable String version) {
             this.version = version;
             return this;
         }
 
         /** When the value stops being valid; null for none. */
-        public Builder expiry(Instant expiry) {
+        public Builder expiry(@Nullable Instant expiry) {
             this.expiry = expiry;
             return this;
         }
 
         /** When the backend created the value; null if unknown. */
-        public Builder created(Instant created) {
+        public Builder created(@Nullable Instant created) {
             this.created = created;
             return this;
         }

@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The backend answered that the secret (or the requested version or stage) does not exist, or that its
  * value is empty: an empty value is never handed out. Not retried.
@@ -12,11 +14,11 @@ public class SecretNotFoundException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SecretNotFoundException(String reference, String detail) {
+    public SecretNotFoundException(@Nullable String reference, String detail) {
         super(reference, detail);
     }
 
-    public SecretNotFoundException(String reference, String detail, Throwable cause) {
+    public SecretNotFoundException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(reference, detail, cause);
     }
 

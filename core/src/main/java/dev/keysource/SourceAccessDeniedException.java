@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The backend refused the request: bad or expired credentials, or no permission to read the secret. Not retried. CLI exit code 4.
  */
@@ -7,11 +9,11 @@ public class SourceAccessDeniedException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceAccessDeniedException(String reference, String detail) {
+    public SourceAccessDeniedException(@Nullable String reference, String detail) {
         super(reference, detail);
     }
 
-    public SourceAccessDeniedException(String reference, String detail, Throwable cause) {
+    public SourceAccessDeniedException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(reference, detail, cause);
     }
 

@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The calling thread was interrupted while waiting for a secret. The thread's interrupt flag is set again before this is thrown; never retried.
  */
@@ -7,11 +9,11 @@ public class SourceInterruptedException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceInterruptedException(String reference, String detail) {
+    public SourceInterruptedException(@Nullable String reference, String detail) {
         super(reference, detail);
     }
 
-    public SourceInterruptedException(String reference, String detail, Throwable cause) {
+    public SourceInterruptedException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(reference, detail, cause);
     }
 

@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The request cannot succeed as configured: a missing address, region or credential, an invalid setting, a reference that names a field the secret does not have. Not retried. CLI exit code 6.
  */
@@ -7,11 +9,11 @@ public class SourceMisconfiguredException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceMisconfiguredException(String reference, String detail) {
+    public SourceMisconfiguredException(@Nullable String reference, String detail) {
         super(reference, detail);
     }
 
-    public SourceMisconfiguredException(String reference, String detail, Throwable cause) {
+    public SourceMisconfiguredException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(reference, detail, cause);
     }
 

@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An attempt ran past its time limit. Transient: retried like other unavailability; CLI exit code 5.
  */
@@ -7,11 +9,11 @@ public class SourceTimeoutException extends SourceUnavailableException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceTimeoutException(String reference, String detail) {
+    public SourceTimeoutException(@Nullable String reference, String detail) {
         super(reference, detail);
     }
 
-    public SourceTimeoutException(String reference, String detail, Throwable cause) {
+    public SourceTimeoutException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(reference, detail, cause);
     }
 

@@ -1,5 +1,7 @@
 package dev.keysource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A transient failure: the backend is down, sealed, throttling, or the connection failed. Retried with backoff; CLI exit code 5.
  */
@@ -7,11 +9,11 @@ public class SourceUnavailableException extends KeySourceException {
 
     private static final long serialVersionUID = 1L;
 
-    public SourceUnavailableException(String reference, String detail) {
+    public SourceUnavailableException(@Nullable String reference, String detail) {
         super(reference, detail);
     }
 
-    public SourceUnavailableException(String reference, String detail, Throwable cause) {
+    public SourceUnavailableException(@Nullable String reference, String detail, @Nullable Throwable cause) {
         super(reference, detail, cause);
     }
 
