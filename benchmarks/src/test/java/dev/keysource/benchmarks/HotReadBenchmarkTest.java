@@ -2,6 +2,9 @@ package dev.keysource.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class HotReadBenchmarkTest {
@@ -18,6 +21,17 @@ class HotReadBenchmarkTest {
             assertThat(b.caffeineGetIfPresent()).isEqualTo(HotReadBenchmark.VALUE);
         } finally {
             b.tearDown();
+        }
+    }
+
+    /** JMH finds benchmarks through the list its annotation processor writes at compile time: no list, no run. */
+    @Test
+    void compile_generatesTheBenchmarkList() throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/BenchmarkList")) {
+            assertThat(in).as("META-INF/BenchmarkList (JMH's annotation processor)").isNotNull();
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("dev.keysource.benchmarks.HotReadBenchmark.keysourceGet")
+                    .contains("dev.keysource.benchmarks.HotReadBenchmark.caffeineGetIfPresent");
         }
     }
 }
