@@ -30,8 +30,8 @@ class HotReadBenchmarkTest {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/BenchmarkList")) {
             assertThat(in).as("META-INF/BenchmarkList (JMH's annotation processor)").isNotNull();
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-                    .contains("dev.keysource.benchmarks.HotReadBenchmark.keysourceGet")
-                    .contains("dev.keysource.benchmarks.HotReadBenchmark.caffeineGetIfPresent");
+                    .contains("dev.keysource.benchmarks.jmh_generated.HotReadBenchmark_keysourceGet_jmhTest")
+                    .contains("dev.keysource.benchmarks.jmh_generated.HotReadBenchmark_caffeineGetIfPresent_jmhTest");
         }
     }
 }
