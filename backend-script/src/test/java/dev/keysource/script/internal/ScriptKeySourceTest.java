@@ -412,6 +412,26 @@ class ScriptKeySourceTest {
         }
     }
 
+    /**
+     * A PATH that ends in ':' has an empty last entry, which the shell reads as the current directory: a bare
+     * command name found there is checked like any other (String.split dropped that entry before).
+     */
+    @Test
+    void fetch_programFoundThroughTrailingEmptyPathEntry_isCheckedAndRefused() throws Exception {
+        Path work = Files.createDirectory(dir.resolve("open-work"));
+        Path marker = dir.resolve("ran-from-cwd");
+        script(work, "ks-cwd-helper", "touch " + marker + "\necho sk-cwd");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
+        KeySourceException e;
+        try (KeyFetcher f = fetcher("ks-cwd-helper", LIMIT, Helpers.env("PATH", "/usr/bin:/bin:"), "working-dir",
+                work.toString())) {
+            e = org.junit.jupiter.api.Assertions.assertThrows(KeySourceException.class, f::fetch);
+        }
+        assertThat(e).isInstanceOf(SourceMisconfiguredException.class);
+        assertThat(e.getMessage()).contains("is world-writable without the sticky bit");
+        assertThat(marker).doesNotExist();
+    }
+
     @Test
     void fetch_missingWorkingDir_isMisconfigured() {
         KeySourceException e = failure("echo k", "working-dir", dir.resolve("nope").toString());
