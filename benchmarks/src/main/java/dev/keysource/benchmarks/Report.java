@@ -374,6 +374,11 @@ public final class Report {
                         + "printed nothing in this run; `run.sh` runs it and puts its figures here once it does.\n");
             }
         }
+        // the analysis of where the time goes is written by hand (profiles are not a run.sh step): kept with it
+        Path profile = dir.resolve("startup").resolve("PROFILE.md");
+        if (Files.isRegularFile(profile)) {
+            md.append('\n').append(Files.readString(profile, StandardCharsets.UTF_8).strip()).append('\n');
+        }
     }
 
     private void memorySection(StringBuilder md) {

@@ -49,6 +49,18 @@ class ReportTest {
     }
 
     @Test
+    void results_startupProfileFile_isAppendedToTheStartupSection() throws Exception {
+        writeFigures();
+        Files.createDirectories(dir.resolve("startup"));
+        Files.writeString(dir.resolve("startup/PROFILE.md"), "### Where the start-up time goes\n\n- the SDK's builder\n");
+
+        String md = new Report(dir).results();
+
+        String startup = md.substring(md.indexOf("## 4. CLI start-to-key"), md.indexOf("## 5."));
+        assertThat(startup).contains("### Where the start-up time goes\n\n- the SDK's builder\n");
+    }
+
+    @Test
     void results_figures_reportEachTargetWithVerdict() throws Exception {
         writeFigures();
 
