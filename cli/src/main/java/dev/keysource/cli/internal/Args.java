@@ -202,33 +202,15 @@ final class Args {
     static final java.util.List<String> OPTIONS = java.util.List.of("--format", "--timeout", "--set", "--aws-fields",
             "--username", "--help", "--version");
 
-    /** Milliseconds, a number with a unit (500ms, 5s, 2m) or ISO-8601 (PT5S). */
+    /**
+     * Milliseconds (documented for this option, as for the {@code KEYSOURCE_*_MS} variables), a number with a unit
+     * or ISO-8601: core's duration parser, so its forms, its 365-day cap and its message are the settings' ones.
+     */
     static Duration duration(String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        Duration d = null;
         try {
-            int digits = 0;
-            while (digits < s.length() && Character.isDigit(s.charAt(digits))) {
-                digits++;
-            }
-            if (digits > 0 && digits <= 12) {
-                long n = Long.parseLong(s.substring(0, digits));
-                switch (s.substring(digits)) {
-                    case "", "ms" -> d = Duration.ofMillis(n);
-                    case "s" -> d = Duration.ofSeconds(n);
-                    case "m" -> d = Duration.ofMinutes(n);
-                    default -> {}
-                }
-            } else if (s.startsWith("pt")) {
-                d = Duration.parse(s.toUpperCase(Locale.ROOT));
-            }
-        } catch (RuntimeException e) {
-            d = null;
+            return dev.keysource.internal.Durations.parse("timeout", "command-line option --timeout", v, false, true);
+        } catch (dev.keysource.SourceMisconfiguredException e) {
+            throw new UsageException(e.detail());
         }
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new UsageException("--timeout must be a positive duration: milliseconds (5000), a number with a "
-                    + "unit (500ms, 5s, 2m) or ISO-8601 (PT5S); got '" + v + "'");
-        }
-        return d;
     }
 }

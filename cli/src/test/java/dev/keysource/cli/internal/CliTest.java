@@ -215,8 +215,13 @@ class CliTest {
     @Test
     void get_invalidTimeoutOrSetting_isAUsageOrConfigurationError() {
         assertThat(run("get", "--timeout", "soon", "script:echo k")).isEqualTo(2);
-        assertThat(err()).isEqualTo("keysource: --timeout must be a positive duration: milliseconds (5000), a number "
-                + "with a unit (500ms, 5s, 2m) or ISO-8601 (PT5S); got 'soon'\n");
+        assertThat(err()).isEqualTo("keysource: setting 'timeout' from command-line option --timeout must be a "
+                + "positive duration: milliseconds (300000), a number with a unit (500ms, 30s, 5m, 1h) or ISO-8601 "
+                + "(PT5M); got 'soon'\n");
+        err.reset();
+        assertThat(run("get", "--timeout", "400d", "script:echo k")).isEqualTo(2);
+        assertThat(err()).isEqualTo("keysource: setting 'timeout' from command-line option --timeout must be at "
+                + "most 365 days (365d); got '400d'\n");
         err.reset();
         assertThat(run("get", "--set", "no-such=1", "script:echo k")).isEqualTo(6);
         assertThat(err()).startsWith("keysource: script:echo k: unknown setting 'no-such' for scheme 'script'.");
