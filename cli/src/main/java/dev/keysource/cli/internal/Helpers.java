@@ -63,7 +63,7 @@ final class Helpers {
             }
             if (names == null) {
                 throw misconfigured(ref, "the secret has none of the access key fields AccessKeyId, access_key "
-                        + "(Vault's AWS engine) or aws_access_key_id; its fields are: " + String.join(", ", o.keySet())
+                        + "(Vault's AWS engine) or aws_access_key_id; its fields are: " + dev.keysource.spi.Json.names(o.keySet())
                         + "; name them with --aws-fields ACCESS_KEY_FIELD,SECRET_KEY_FIELD[,SESSION_TOKEN_FIELD]");
             }
         }
@@ -151,7 +151,7 @@ final class Helpers {
             }
             if (passwordField == null) {
                 throw misconfigured(ref, "the secret is a JSON object without a 'password' (or 'token') field; its "
-                        + "fields are: " + String.join(", ", o.keySet()) + "; pick the password with #field");
+                        + "fields are: " + dev.keysource.spi.Json.names(o.keySet()) + "; pick the password with #field");
             }
             password = text(ref, o, passwordField, true);
             String userField = first(o, "username", "Username", "user");
@@ -277,7 +277,7 @@ final class Helpers {
         if (v == null || v == dev.keysource.spi.Json.NULL) {
             if (required) {
                 throw misconfigured(ref, "the secret has no field '" + name + "'; its fields are: "
-                        + String.join(", ", o.keySet()));
+                        + dev.keysource.spi.Json.names(o.keySet()));
             }
             return null;
         }

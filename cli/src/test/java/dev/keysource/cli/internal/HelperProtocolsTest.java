@@ -153,12 +153,20 @@ class HelperProtocolsTest {
     }
 
     @Test
+    void credentialProcess_fieldNameWithTerminalControls_isEscapedInTheMessage() {
+        secrets.put("x", json("{\"us\\u001b[2Jer\":\"" + Canary.SECRET + "\"}", null));
+        assertThat(run(unreadable(), "get", "--format", "credential-process", "fixed:x")).isEqualTo(6);
+        assertThat(err()).contains("its fields are: 'usU+001B[2Jer';").doesNotContain("\u001b");
+        Canary.assertAbsent("stderr", err());
+    }
+
+    @Test
     void credentialProcess_noKnownFields_namesTheFieldsNeverTheValues() {
         secrets.put("x", json("{\"user\":\"" + Canary.SECRET + "\"}", null));
         assertThat(run(unreadable(), "get", "--format", "credential-process", "fixed:x")).isEqualTo(6);
         assertThat(out()).isEmpty();
         assertThat(err()).isEqualTo("keysource: fixed:x: the secret has none of the access key fields AccessKeyId, "
-                + "access_key (Vault's AWS engine) or aws_access_key_id; its fields are: user; name them with "
+                + "access_key (Vault's AWS engine) or aws_access_key_id; its fields are: 'user'; name them with "
                 + "--aws-fields ACCESS_KEY_FIELD,SECRET_KEY_FIELD[,SESSION_TOKEN_FIELD]\n");
         Canary.assertAbsent("stderr", err());
     }
