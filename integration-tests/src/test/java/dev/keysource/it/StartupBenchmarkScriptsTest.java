@@ -54,6 +54,16 @@ class StartupBenchmarkScriptsTest {
     }
 
     @Test
+    void agentScript_measuresTheAgentAndFileSources() throws Exception {
+        String out = run("agent.sh");
+        assertThat(out).containsPattern("trivial main \\(baseline\\) +[0-9.]+ ms")
+                .containsPattern("keysource get aws-sm-agent:prod/claude#api_key +[0-9.]+ ms +[0-9.]+x")
+                .containsPattern("keysource get file:\\.\\.\\. +[0-9.]+ ms +[0-9.]+x")
+                .containsPattern("HttpURLConnection +[0-9.]+ ms")
+                .containsPattern("java.net.http.HttpClient +[0-9.]+ ms");
+    }
+
+    @Test
     void runScript_measuresTheScriptPath() throws Exception {
         String out = run("run.sh");
         assertThat(out).containsPattern("ratio ./keysource get / trivial main: [0-9.]+x");
