@@ -118,7 +118,7 @@ final class RandomJson {
         } else if (op == 3) {
             m.put(k, value(2));
         } else {
-            m.put(k, random.nextBoolean() ? null : (Object) (v instanceof String ? number() : string()));
+            m.put(k, random.nextBoolean() ? null : (v instanceof String ? number() : string()));
         }
     }
 
