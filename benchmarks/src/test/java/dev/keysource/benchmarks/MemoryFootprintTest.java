@@ -16,9 +16,13 @@ class MemoryFootprintTest {
         try {
             for (String impl : new String[] {"map", "keysource", "keysource-standalone", "keysource-default",
                 "caching-client"}) {
-                try (MemoryFootprint.Held held = MemoryFootprint.load(impl, 20, pool, scheduler)) {
+                Backend backend = new Backend(0);
+                try (MemoryFootprint.Held held = MemoryFootprint.load(impl, 20, backend, pool, scheduler)) {
                     assertThat(held).as(impl).isNotNull();
                 }
+                // the AWS caching client calls DescribeSecret and GetSecretValue for each new secret
+                int perKey = impl.equals("caching-client") ? 2 : 1;
+                assertThat(backend.calls()).as(impl + ": backend calls for 20 keys").isEqualTo(20 * perKey);
             }
         } finally {
             pool.shutdownNow();
