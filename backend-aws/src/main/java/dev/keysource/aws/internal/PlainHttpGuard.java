@@ -14,8 +14,8 @@ import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * The SDK's HTTP client, with one look for a plain-HTTP server behind an {@code https://} endpoint: when a
- * request has not completed after {@link PlainHttpProbe#AFTER}, a task on the client's scheduler probes the
- * endpoint; if it answers in plain HTTP, the request is aborted and fails with
+ * request has not completed after {@link PlainHttpProbe#AFTER}, the client's scheduler starts a daemon thread
+ * that probes the endpoint; if it answers in plain HTTP, the request is aborted and fails with
  * {@link PlainHttpProbe.PlainHttpAnswer}, which {@link AwsErrors} reports as misconfigured (not retried),
  * instead of waiting for the time-out.
  */
@@ -41,11 +41,17 @@ final class PlainHttpGuard implements SdkHttpClient {
 
             @Override
             public HttpExecuteResponse call() throws IOException {
+                // the scheduler only times the probe: the probe itself (up to twice PlainHttpProbe.LIMIT of blocking
+                // I/O) runs on a thread of its own, so the client's one scheduler thread never waits on a socket
                 ScheduledFuture<?> probe = scheduler.schedule(() -> {
-                    if (PlainHttpProbe.answersPlainHttp(uri)) {
-                        plain.set(true);
-                        call.abort();
-                    }
+                    Thread t = new Thread(() -> {
+                        if (PlainHttpProbe.answersPlainHttp(uri)) {
+                            plain.set(true);
+                            call.abort();
+                        }
+                    }, "keysource-aws-plain-http-probe");
+                    t.setDaemon(true);
+                    t.start();
                 }, PlainHttpProbe.AFTER.toMillis(), TimeUnit.MILLISECONDS);
                 try {
                     HttpExecuteResponse r = call.call();
